@@ -1,0 +1,151 @@
+/**
+ * The configuration schema: the one place that says which keys exist, their types, limits and defaults.
+ * `Config` is derived from it. A field marked `secret: true` is masked wherever the config is shown.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+
+export const PROFILES = [
+  'all',
+  'key-manager',
+  'publisher',
+  'devportal',
+  'traffic-manager',
+  'gateway',
+] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const port = (defaultPort: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description });
+
+const seconds = (defaultSeconds: number, description: string) =>
+  Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400, default: defaultSeconds, description });
+
+const section = <T extends Record<string, TSchema>>(properties: T, description: string) =>
+  Type.Object(properties, { additionalProperties: false, default: {}, description });
+
+export const ConfigSchema = Type.Object(
+  {
+    data_dir: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'Holds the SQLite database, certificates and other state.',
+    }),
+    node: section(
+      {
+        profile: Type.Enum(PROFILES, { default: 'all', description: 'Which components this node runs.' }),
+        name: Type.String({
+          default: '',
+          pattern: '^[A-Za-z0-9._-]*$',
+          description:
+            'Unique name of this node (its event-hub queues); empty: host name plus a random suffix.',
+        }),
+        hostname: Type.String({
+          minLength: 1,
+          default: 'localhost',
+          description: 'Host name clients use to reach this node: its certificate and URLs.',
+        }),
+      },
+      'This node.',
+    ),
+    http: section(
+      {
+        host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address to listen on.' }),
+        https_port: port(9443, 'Management HTTPS port (0: any free port).'),
+        http_port: port(9763, 'Management HTTP port (0: any free port).'),
+        body_limit: Type.Integer({
+          minimum: 1024,
+          maximum: 100 * 1024 * 1024,
+          default: 1024 * 1024,
+          description: 'Largest request body accepted, in bytes.',
+        }),
+        cert_file: Type.String({
+          default: '',
+          description: 'PEM certificate; empty: generated under <data_dir>/certs.',
+        }),
+        key_file: Type.String({ default: '', description: 'PEM private key of cert_file.' }),
+        ca_file: Type.String({ default: '', description: 'PEM CA bundle trusted for calls to other nodes.' }),
+      },
+      'The management HTTP(S) listeners.',
+    ),
+    database: section(
+      {
+        url: Type.String({
+          default: '',
+          pattern: '^(|sqlite:.+|postgres(ql)?://.+)$',
+          secret: true,
+          description: 'sqlite:<file> or postgres://…; empty: SQLite at <data_dir>/portcullis.db.',
+        }),
+        pool_size: Type.Integer({
+          minimum: 1,
+          maximum: 200,
+          default: 10,
+          description: 'PostgreSQL connections.',
+        }),
+      },
+      'The database of the control plane.',
+    ),
+    event_hub: section(
+      {
+        type: Type.Enum(['in-process', 'rabbitmq'], {
+          default: 'in-process',
+          description: 'in-process (one node) or rabbitmq.',
+        }),
+        brokers: Type.Array(Type.String({ pattern: '^amqps?://.+' }), {
+          default: [],
+          secret: true,
+          description: 'AMQP URLs of the RabbitMQ brokers, tried in order (failover).',
+        }),
+        reconnect_max_delay_ms: Type.Integer({
+          minimum: 100,
+          maximum: 600_000,
+          default: 30_000,
+          description: 'Longest wait between reconnection attempts.',
+        }),
+      },
+      'How nodes tell each other about changes.',
+    ),
+    log: section(
+      {
+        level: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          default: 'info',
+          description: 'Log level.',
+        }),
+      },
+      'Logging (JSON lines on standard output).',
+    ),
+    key_manager: section(
+      {
+        issuer: Type.String({
+          default: '',
+          description: 'The `iss` of tokens; empty: https://<hostname>:<https_port>/oauth2/token.',
+        }),
+        token_format: Type.Enum(['JWT', 'OPAQUE'], {
+          default: 'JWT',
+          description: 'Access token format of new clients.',
+        }),
+        signing_algorithm: Type.Enum(['ES256', 'RS256'], {
+          default: 'ES256',
+          description: 'Algorithm of the JWT signing keys.',
+        }),
+        signing_key_rotation: seconds(
+          90 * 86400,
+          'Seconds after which a new signing key replaces the current one.',
+        ),
+        access_token_validity: seconds(3600, 'Default access token lifetime, in seconds.'),
+        refresh_token_validity: seconds(86400, 'Default refresh token lifetime, in seconds.'),
+        authorization_code_validity: seconds(300, 'Authorization code lifetime, in seconds.'),
+        max_failed_logins: Type.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 5,
+          description: 'Failed logins per user, or per client IP, before a lockout.',
+        }),
+        lockout: seconds(300, 'Seconds a user or IP stays locked out after too many failed logins.'),
+      },
+      'The OAuth2 authorization server.',
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
