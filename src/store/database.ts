@@ -1,0 +1,72 @@
+/** Opens the database: SQLite (embedded, WAL) or PostgreSQL, behind one Kysely interface. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Tables } from './tables.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Tables>;
+  readonly engine: Engine;
+  /** True when a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `sqlite:<file>`, `postgres://…`, or empty for `<dataDir>/portcullis.db`. */
+  url: string;
+  dataDir: string;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+
+function openSqlite(file: string): Kysely<Tables> {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const connection = new SQLite(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: connection }) });
+}
+
+function openPostgres(url: string, poolSize: number): Kysely<Tables> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Timestamps are bigint milliseconds: read them back as numbers, as SQLite does.
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'),
+    },
+  });
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  const engine: Engine = /^postgres(ql)?:\/\//.test(options.url) ? 'postgres' : 'sqlite';
+  const db =
+    engine === 'postgres'
+      ? openPostgres(options.url, options.poolSize ?? 10)
+      : openSqlite(
+          options.url ? options.url.slice('sqlite:'.length) : path.join(options.dataDir, 'portcullis.db'),
+        );
+  return {
+    db,
+    engine,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

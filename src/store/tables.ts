@@ -1,0 +1,106 @@
+/**
+ * The database tables as Kysely sees them. Timestamps are milliseconds since the epoch (bigint),
+ * flags are 0/1 integers, so that one set of migrations and queries serves SQLite and PostgreSQL.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+
+export interface OAuthClientsTable {
+  client_id: string;
+  /** scrypt hash of the secret; null for public clients. */
+  secret_hash: string | null;
+  name: string;
+  owner: string;
+  /** Space-separated grant types. */
+  grant_types: string;
+  /** JSON array of redirect URIs. */
+  redirect_uris: string;
+  token_format: string;
+  access_token_validity: number;
+  refresh_token_validity: number;
+  saas_app: number;
+  created_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  /** After this, the key no longer signs (a newer key does); it stays in the JWKS until `expires_at`. */
+  retire_at: number;
+  /** After this, no token it signed can still be valid: dropped from the JWKS. */
+  expires_at: number;
+}
+
+export interface TokensTable {
+  /** SHA-256 of an opaque token or of a refresh token; the `jti` of a JWT. */
+  id: string;
+  kind: 'access' | 'refresh';
+  format: 'JWT' | 'OPAQUE';
+  client_id: string;
+  /** The user the token acts for, or null for client_credentials. */
+  username: string | null;
+  scope: string;
+  /** Tokens issued from one grant and its refreshes share a family: reuse of a rotated token revokes it. */
+  family_id: string;
+  issued_at: number;
+  expires_at: number;
+  revoked: number;
+  /** Set when a refresh token has been exchanged for a new one. */
+  rotated_at: number | null;
+}
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  username: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  family_id: string;
+  expires_at: number;
+  used: number;
+}
+
+export interface LoginFailuresTable {
+  /** `user:<name>` or `ip:<address>`. */
+  key: string;
+  failures: number;
+  first_failure_at: number;
+  locked_until: number;
+}
+
+export interface Tables {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  oauth_clients: OAuthClientsTable;
+  signing_keys: SigningKeysTable;
+  tokens: TokensTable;
+  authorization_codes: AuthorizationCodesTable;
+  login_failures: LoginFailuresTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type OAuthClientRow = Selectable<OAuthClientsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type TokenRow = Selectable<TokensTable>;
+export type NewToken = Insertable<TokensTable>;
+export type AuthorizationCodeRow = Selectable<AuthorizationCodesTable>;
+export type ClientUpdate = Updateable<OAuthClientsTable>;
+export type { Generated };
