@@ -1,0 +1,136 @@
+/**
+ * The event hub for a single process (one node, or several hubs in one test), and the handler dispatch
+ * that every hub implementation shares.
+ */
+import type { Logger } from 'pino';
+import type { EventHandler, EventHub, Subscription } from './hub.js';
+import type { EventTopic, HubEvent } from './topics.js';
+
+/** Told about a handler that threw or rejected; it must not throw itself. */
+export type HandlerErrorListener = (err: unknown, topic: EventTopic, event: HubEvent) => void;
+
+/** A handler that fails is logged, so that one broken subscriber is visible but harms no other. */
+export function logHandlerErrors(logger: Logger): HandlerErrorListener {
+  return (err, topic, event) =>
+    logger.error({ err, topic, eventId: event.id, eventType: event.type }, 'An event handler failed');
+}
+
+/** Without a logger, a failing handler still has to show up somewhere. */
+const reportToConsole: HandlerErrorListener = (err, topic, event) =>
+  console.error(`An event handler for topic "${topic}" failed on ${event.type} event ${event.id}:`, err);
+
+/** One per subscribe call, so that the same function subscribed twice is two subscriptions. */
+export interface HandlerEntry {
+  handler: EventHandler;
+}
+
+/**
+ * Calls every handler with the event and settles once all have; a throwing or rejecting handler is
+ * reported and does not stop the others.
+ */
+export async function dispatch(
+  entries: Iterable<HandlerEntry>,
+  topic: EventTopic,
+  event: HubEvent,
+  onHandlerError: HandlerErrorListener,
+): Promise<void> {
+  await Promise.all(
+    // A copy first, so that a handler that (un)subscribes while running does not change this delivery.
+    [...entries].map(async ({ handler }) => {
+      try {
+        await handler(event);
+      } catch (err) {
+        onHandlerError(err, topic, event);
+      }
+    }),
+  );
+}
+
+type Receiver = (topic: EventTopic, json: string) => void;
+
+/** What the hubs of one process share, standing in for a broker: every event reaches every hub. */
+export class InProcessBus {
+  private readonly receivers = new Set<Receiver>();
+
+  attach(receiver: Receiver): void {
+    this.receivers.add(receiver);
+  }
+
+  detach(receiver: Receiver): void {
+    this.receivers.delete(receiver);
+  }
+
+  send(topic: EventTopic, json: string): void {
+    for (const receiver of this.receivers) receiver(topic, json);
+  }
+}
+
+export interface InProcessEventHubOptions {
+  /** Hubs given the same bus see each other's events, like nodes on one broker. Default: a bus of its own. */
+  bus?: InProcessBus;
+  /** Default: printed to the console. */
+  onHandlerError?: HandlerErrorListener;
+}
+
+export class InProcessEventHub implements EventHub {
+  private readonly bus: InProcessBus;
+  private readonly onHandlerError: HandlerErrorListener;
+  private readonly subscriptions = new Map<EventTopic, Set<HandlerEntry>>();
+  private readonly reconnectListeners: Array<() => void> = [];
+  private readonly receiver: Receiver = (topic, json) => this.receive(topic, json);
+  private closed = false;
+
+  constructor(options: InProcessEventHubOptions = {}) {
+    this.bus = options.bus ?? new InProcessBus();
+    this.onHandlerError = options.onHandlerError ?? reportToConsole;
+    this.bus.attach(this.receiver);
+  }
+
+  async publish(topic: EventTopic, event: HubEvent): Promise<void> {
+    this.assertOpen(`publish a ${event.type} event to topic "${topic}"`);
+    // Serialised now, as a broker would: receivers get a copy, never the publisher's object, and a payload
+    // that does not survive JSON fails the same way here as it would with RabbitMQ.
+    const json = JSON.stringify(event);
+    // Delivered on a later microtask, never inside publish, so publishers cannot come to rely on
+    // synchronous delivery that a broker would not give them. Microtasks keep publish order.
+    queueMicrotask(() => this.bus.send(topic, json));
+  }
+
+  async subscribe(topic: EventTopic, handler: EventHandler): Promise<Subscription> {
+    this.assertOpen(`subscribe to topic "${topic}"`);
+    const entry = { handler };
+    const entries = this.subscriptions.get(topic) ?? new Set();
+    entries.add(entry);
+    this.subscriptions.set(topic, entries);
+    return {
+      unsubscribe: async () => {
+        entries.delete(entry);
+      },
+    };
+  }
+
+  isReady(): boolean {
+    return !this.closed;
+  }
+
+  /** Stored but never called: an in-process bus cannot disconnect, so no snapshot ever goes stale. */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.bus.detach(this.receiver);
+    this.subscriptions.clear();
+  }
+
+  private receive(topic: EventTopic, json: string): void {
+    const entries = this.subscriptions.get(topic);
+    if (this.closed || !entries?.size) return;
+    void dispatch(entries, topic, JSON.parse(json) as HubEvent, this.onHandlerError);
+  }
+
+  private assertOpen(action: string): void {
+    if (this.closed) throw new Error(`Cannot ${action}: the event hub is closed`);
+  }
+}

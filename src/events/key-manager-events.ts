@@ -1,0 +1,20 @@
+/** Events the Key Manager publishes, so that gateways drop cached tokens and users at once. */
+import { Type, type Static } from 'typebox';
+
+/** On `tokenRevocation`: these tokens are no longer valid. Ids are JWT `jti`s or SHA-256 of opaque tokens. */
+export const TOKENS_REVOKED = 'TOKENS_REVOKED';
+export const TokensRevokedSchema = Type.Object({
+  tokens: Type.Array(Type.Object({ id: Type.String(), expiresAt: Type.Number() })),
+  reason: Type.Enum(['revoked', 'refresh_token_reuse', 'code_reuse', 'user_changed']),
+  username: Type.Optional(Type.String()),
+});
+export type TokensRevoked = Static<typeof TokensRevokedSchema>;
+
+/** On `notification`: a user was deleted, disabled or had their roles changed. */
+export const USER_UPDATED = 'USER_UPDATED';
+export const UserUpdatedSchema = Type.Object({
+  username: Type.String(),
+  change: Type.Enum(['deleted', 'disabled', 'enabled', 'roles']),
+  roles: Type.Array(Type.String()),
+});
+export type UserUpdated = Static<typeof UserUpdatedSchema>;

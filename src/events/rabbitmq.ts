@@ -1,0 +1,347 @@
+/**
+ * The event hub across nodes, on RabbitMQ.
+ *
+ * Every topic is a durable fanout exchange `portcullis.<topic>`; every node binds its own queue
+ * `portcullis.<topic>.<nodeId>` to it. The queues are exclusive and auto-delete, so a dead node leaves
+ * nothing behind, and events missed while disconnected are simply lost: `onReconnect` listeners are
+ * told after each reconnection (once the queues are bound again) so they can pull a fresh snapshot.
+ */
+import { Connection, type AsyncMessage, type Consumer, type Publisher } from 'rabbitmq-client';
+import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
+import { dispatch, logHandlerErrors, type HandlerEntry, type HandlerErrorListener } from './in-process.js';
+import type { EventHandler, EventHub, Subscription } from './hub.js';
+import { EVENT_TOPICS, HubEventSchema, type EventTopic, type HubEvent } from './topics.js';
+
+export interface RabbitMqEventHubOptions {
+  /**
+   * `amqp://` or `amqps://` URLs of the nodes of one cluster, tried in this order (round-robin on
+   * reconnection). They must share protocol, user, password and virtual host, because rabbitmq-client
+   * fails over between hosts with one set of credentials.
+   */
+  brokers: string[];
+  /** Unique per running node: it names this node's queues. */
+  nodeId: string;
+  logger: Logger;
+  /** Upper bound of the exponential back-off between reconnection attempts. Default 30 000. */
+  reconnectMaxDelayMs?: number;
+  /**
+   * How long `connect` waits for the first connection, and publish or subscribe wait for a reconnection,
+   * before they reject; also the most `close` waits for a graceful shutdown. Default 10 000.
+   */
+  connectTimeoutMs?: number;
+  /** Default: logged at error level. */
+  onHandlerError?: HandlerErrorListener;
+}
+
+/** One queue and consumer per topic, shared by all of the hub's handlers of that topic. */
+interface TopicQueue {
+  consumer: Consumer;
+  handlers: Set<HandlerEntry>;
+  /** Settles when the queue is first bound (or cannot be). */
+  bound: Promise<void>;
+}
+
+const exchangeName = (topic: EventTopic) => `portcullis.${topic}`;
+
+/** True if the promise settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A broker URL fit for logs and error messages: the password is replaced. */
+function maskBroker(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
+/** The `host:port` list for rabbitmq-client, after checking that one set of credentials fits all brokers. */
+function brokerHosts(brokers: string[]): string[] {
+  if (brokers.length === 0) throw new Error('No RabbitMQ broker given: list at least one amqp:// URL');
+  const urls = brokers.map((broker, index) => {
+    let url: URL;
+    try {
+      url = new URL(broker);
+    } catch {
+      throw new Error(
+        `RabbitMQ broker #${index + 1} is not a valid URL; expected amqp://user:password@host:port`,
+      );
+    }
+    if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
+      throw new Error(`RabbitMQ broker ${maskBroker(broker)} must be an amqp:// or amqps:// URL`);
+    }
+    // rabbitmq-client splits `host:port` on the first colon, which an IPv6 literal would break.
+    if (url.hostname.includes(':')) {
+      throw new Error(
+        `RabbitMQ broker ${maskBroker(broker)}: IPv6 addresses are not supported, use a host name`,
+      );
+    }
+    return url;
+  });
+  const [first] = urls as [URL, ...URL[]];
+  for (const [index, url] of urls.entries()) {
+    const same =
+      url.protocol === first.protocol &&
+      url.username === first.username &&
+      url.password === first.password &&
+      url.pathname === first.pathname;
+    if (!same) {
+      throw new Error(
+        `RabbitMQ brokers ${maskBroker(brokers[0] ?? '')} and ${maskBroker(brokers[index] ?? '')} differ in ` +
+          'protocol, user, password or virtual host; all brokers must share them',
+      );
+    }
+  }
+  return urls.map((url) => (url.port ? `${url.hostname}:${url.port}` : url.hostname));
+}
+
+export class RabbitMqEventHub implements EventHub {
+  private readonly nodeId: string;
+  private readonly closeTimeoutMs: number;
+  private readonly connection: Connection;
+  private readonly publisher: Publisher;
+  private readonly topics = new Map<EventTopic, TopicQueue>();
+  private readonly reconnectListeners: Array<() => void> = [];
+  private readonly logger: Logger;
+  private readonly onHandlerError: HandlerErrorListener;
+  /** Rejects the subscriptions still waiting to be bound when the hub closes. */
+  private readonly closing = new AbortController();
+  private hasConnected = false;
+  /** The queues not yet bound again since the last reconnection; undefined when all are. */
+  private rebinding: Set<TopicQueue> | undefined;
+  private closed = false;
+
+  /** Connects to the first reachable broker; rejects if none is reachable within `connectTimeoutMs`. */
+  static async connect(options: RabbitMqEventHubOptions): Promise<RabbitMqEventHub> {
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    const hub = new RabbitMqEventHub(options, timeoutMs);
+    try {
+      await hub.connection.onConnect(timeoutMs, true);
+    } catch (err) {
+      await hub.close();
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+      const reason = cause instanceof Error ? `; last error: ${cause.message}` : '';
+      throw new Error(
+        `Could not connect to RabbitMQ at ${options.brokers.map(maskBroker).join(', ')} within ${timeoutMs} ms` +
+          `${reason}. Check that a broker is running there and that the user and password are right.`,
+        { cause },
+      );
+    }
+    return hub;
+  }
+
+  private constructor(options: RabbitMqEventHubOptions, timeoutMs: number) {
+    if (!options.nodeId) throw new Error('The event hub needs a nodeId: it names the queues of this node');
+    const retryHigh = options.reconnectMaxDelayMs ?? 30_000;
+    const hosts = brokerHosts(options.brokers);
+    this.nodeId = options.nodeId;
+    this.closeTimeoutMs = timeoutMs;
+    this.logger = options.logger.child({ component: 'event-hub', nodeId: options.nodeId });
+    this.onHandlerError = options.onHandlerError ?? logHandlerErrors(this.logger);
+    this.connection = new Connection({
+      url: options.brokers[0],
+      hosts,
+      retryLow: Math.min(1000, retryHigh),
+      retryHigh,
+      // Each attempt gets its share of the time, so that a black-holed first broker leaves time for the next.
+      connectionTimeout: Math.max(1000, Math.floor(timeoutMs / hosts.length)),
+      acquireTimeout: timeoutMs,
+      // Shows the node in the management UI and lets operators (and tests) find its connection.
+      connectionName: `portcullis.${options.nodeId}`,
+    });
+    this.logger.info({ brokers: options.brokers.map(maskBroker) }, 'Connecting to RabbitMQ');
+    this.connection.on('error', (err: unknown) => {
+      // rabbitmq-client reports the first failure of each outage only, and its messages carry no URL.
+      this.logger.warn({ err }, 'RabbitMQ connection failed; reconnecting with back-off');
+    });
+    this.connection.on('connection', () => this.connected());
+    this.publisher = this.connection.createPublisher({
+      confirm: true,
+      // One retry, after a reconnection, for a publish cut off by a dropped connection. Receivers drop
+      // duplicates by event id.
+      maxAttempts: 2,
+      exchanges: EVENT_TOPICS.map((topic) => ({
+        exchange: exchangeName(topic),
+        type: 'fanout',
+        durable: true,
+      })),
+    });
+  }
+
+  async publish(topic: EventTopic, event: HubEvent): Promise<void> {
+    const action = `publish a ${event.type} event to topic "${topic}"`;
+    this.assertOpen(action);
+    try {
+      await this.publisher.send({ exchange: exchangeName(topic), messageId: event.id }, event);
+    } catch (err) {
+      throw new Error(`Could not ${action}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  async subscribe(topic: EventTopic, handler: EventHandler): Promise<Subscription> {
+    const action = `subscribe to topic "${topic}"`;
+    this.assertOpen(action);
+    const queue = this.topics.get(topic) ?? this.bindQueue(topic);
+    const entry = { handler };
+    queue.handlers.add(entry);
+    try {
+      await queue.bound;
+    } catch (err) {
+      queue.handlers.delete(entry);
+      throw new Error(`Could not ${action}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    }
+    return {
+      // The queue stays bound without handlers until close: rebinding on the next subscribe would race
+      // with the auto-delete of the old queue, and there are only a few topics.
+      unsubscribe: async () => {
+        queue.handlers.delete(entry);
+      },
+    };
+  }
+
+  isReady(): boolean {
+    return !this.closed && this.connection.ready && this.rebinding === undefined;
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** Closes gracefully, letting running handlers finish, but never waits longer than `connectTimeoutMs`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing.abort();
+    // Closing the connection first stops reconnection, so that consumers waiting for it give up at once.
+    const connectionClosed = this.connection.close();
+    const graceful = Promise.allSettled([
+      ...[...this.topics.values()].map((queue) => queue.consumer.close()),
+      this.publisher.close(),
+    ]).then(() => connectionClosed);
+    this.topics.clear();
+    // rabbitmq-client 5.0.8's close() never settles when the socket dies while it closes, and a handler
+    // may hang: a shutdown must not hang with them.
+    if (!(await settlesWithin(graceful, this.closeTimeoutMs))) {
+      this.logger.warn(
+        { timeoutMs: this.closeTimeoutMs },
+        'RabbitMQ did not close in time; dropping the connection',
+      );
+      this.connection.unsafeDestroy();
+    }
+  }
+
+  private bindQueue(topic: EventTopic): TopicQueue {
+    const exchange = exchangeName(topic);
+    const queueName = `${exchange}.${this.nodeId}`;
+    const handlers: TopicQueue['handlers'] = new Set();
+    const consumer = this.connection.createConsumer(
+      {
+        queue: queueName,
+        queueOptions: { exclusive: true, autoDelete: true, durable: false },
+        exchanges: [{ exchange, type: 'fanout', durable: true }],
+        queueBindings: [{ exchange, queue: queueName }],
+        // Nothing to redeliver: the queue dies with the connection, and handler failures are reported.
+        noAck: true,
+      },
+      (message) => this.receive(topic, handlers, message),
+    );
+    const bound = new Promise<void>((resolve, reject) => {
+      consumer.once('ready', resolve);
+      consumer.once('error', reject);
+      this.closing.signal.addEventListener('abort', () => reject(new Error('the event hub was closed')), {
+        once: true,
+      });
+    });
+    const queue: TopicQueue = { consumer, handlers, bound };
+    consumer.on('ready', () => this.rebound(queue));
+    consumer.on('error', (err: unknown) => {
+      if (!this.closed)
+        this.logger.warn({ err, topic }, 'RabbitMQ consumer failed; it retries with back-off');
+    });
+    bound.catch(() => {
+      if (this.closed) return;
+      // A queue that could not be bound is dropped, so that the next subscribe tries again.
+      if (this.topics.get(topic) === queue) this.topics.delete(topic);
+      this.rebound(queue);
+      consumer.close().catch(() => undefined);
+    });
+    this.topics.set(topic, queue);
+    return queue;
+  }
+
+  private receive(
+    topic: EventTopic,
+    handlers: TopicQueue['handlers'],
+    message: AsyncMessage,
+  ): Promise<void> | void {
+    const event: unknown = message.body;
+    if (!Value.Check(HubEventSchema, event)) {
+      // The payload is not logged: it may hold personal data or secrets.
+      const errors = Value.Errors(HubEventSchema, event)
+        .slice(0, 5)
+        .map((error) => `${error.instancePath || '/'} ${error.message}`);
+      this.logger.warn(
+        { topic, messageId: message.messageId, contentType: message.contentType, errors },
+        'Dropped an event that does not match the event schema',
+      );
+      return;
+    }
+    return dispatch(handlers, topic, event, this.onHandlerError);
+  }
+
+  private connected(): void {
+    if (!this.hasConnected) {
+      this.hasConnected = true;
+      this.logger.info('Connected to RabbitMQ');
+      return;
+    }
+    // Listeners pull a snapshot; they must wait until the queues are bound again, or an event published
+    // between the snapshot and the binding would be lost.
+    this.rebinding = new Set(this.topics.values());
+    this.logger.info({ queues: this.rebinding.size }, 'Reconnected to RabbitMQ; binding the queues again');
+    this.checkRebound();
+  }
+
+  private rebound(queue: TopicQueue): void {
+    if (!this.rebinding) return;
+    this.rebinding.delete(queue);
+    this.checkRebound();
+  }
+
+  private checkRebound(): void {
+    if (!this.rebinding || this.rebinding.size > 0) return;
+    this.rebinding = undefined;
+    this.logger.info('Event hub ready again after reconnection');
+    for (const listener of this.reconnectListeners) {
+      // A failing listener must not keep the others from their snapshot.
+      Promise.resolve()
+        .then(listener)
+        .catch((err: unknown) => this.logger.error({ err }, 'A reconnection listener failed'));
+    }
+  }
+
+  private assertOpen(action: string): void {
+    if (this.closed) throw new Error(`Cannot ${action}: the event hub is closed`);
+  }
+}
