@@ -1,0 +1,24 @@
+/** The `portcullis` command line. */
+import { Command } from 'commander';
+import { registerConfigCommands } from './config-command.js';
+import { registerDbCommands } from './db-command.js';
+import { registerStartCommand } from './start-command.js';
+import { VERSION } from './version.js';
+
+const program = new Command()
+  .name('portcullis')
+  .description(
+    'Portcullis API manager: Key Manager, Publisher, Developer Portal, Traffic Manager and Gateway',
+  )
+  .version(VERSION, '-v, --version', 'print the version')
+  .showHelpAfterError();
+
+registerStartCommand(program);
+registerConfigCommands(program);
+registerDbCommands(program);
+program
+  .command('version')
+  .description('print the version')
+  .action(() => console.log(VERSION));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,56 @@
+/** The Key Manager as a node component: its services, its routes, and first-start bootstrap. */
+import formBody from '@fastify/formbody';
+import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
+import type { App } from '../platform/http-server.js';
+import { KeyManager } from './key-manager.js';
+import { useOAuthErrors } from './oauth/error-handler.js';
+import { registerAuthorizeRoutes } from './routes/authorize-route.js';
+import { registerDiscoveryRoutes } from './routes/discovery-routes.js';
+import { registerIntrospectRoute } from './routes/introspect-route.js';
+import { registerRegistrationRoute } from './routes/registration-route.js';
+import { registerRevokeRoute } from './routes/revoke-route.js';
+import { registerTokenRoute } from './routes/token-route.js';
+import { registerUsersRoutes } from './routes/users-routes.js';
+import { bootstrapAdmin } from './users/bootstrap-admin.js';
+import { startHousekeeping } from './housekeeping.js';
+
+async function create(context: NodeContext): Promise<Component> {
+  const { config, database, hub, logger, urls } = context;
+  if (!database) throw new Error('the Key Manager needs the database');
+  const issuer = config.key_manager.issuer || `${urls.https}/oauth2/token`;
+  const km = new KeyManager({
+    db: database.db,
+    hub,
+    logger: logger.child({ component: 'key-manager' }),
+    config: config.key_manager,
+    issuer,
+    baseUrl: new URL(issuer).origin,
+  });
+  const { passwordFile } = await bootstrapAdmin(km.users, config.data_dir, process.env, logger);
+  // Create the first signing key now rather than on the first token request.
+  await km.keys.current();
+  const stopHousekeeping = startHousekeeping(database.db, logger);
+  return {
+    name: 'key-manager',
+    async register(app: App) {
+      await app.register(async (oauth: App) => {
+        await oauth.register(formBody, { bodyLimit: config.http.body_limit });
+        useOAuthErrors(oauth);
+        registerTokenRoute(oauth, km);
+        registerRevokeRoute(oauth, km);
+        registerIntrospectRoute(oauth, km);
+        registerAuthorizeRoutes(oauth, km);
+      });
+      registerDiscoveryRoutes(app, km);
+      registerRegistrationRoute(app, km);
+      registerUsersRoutes(app, km);
+    },
+    close: async () => stopHousekeeping(),
+    describe: () => [
+      `key manager ${km.baseUrl}/oauth2/token  (metadata: ${km.baseUrl}/.well-known/oauth-authorization-server)`,
+      ...(passwordFile ? [`admin       user "admin", password in ${passwordFile}`] : []),
+    ],
+  };
+}
+
+export const keyManagerComponent: ComponentDefinition = { needsDatabase: true, create };

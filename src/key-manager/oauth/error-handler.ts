@@ -1,0 +1,45 @@
+/** Error responses of the OAuth endpoints: RFC 6749 §5.2 JSON, never cached, with the headers each error needs. */
+import type { FastifyError, FastifyReply } from 'fastify';
+import type { App } from '../../platform/http-server.js';
+import { InvalidClient, InvalidRequest, OAuthError, SlowDown } from './errors.js';
+
+export function sendOAuthError(reply: FastifyReply, error: OAuthError) {
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  if (error instanceof InvalidClient)
+    reply.header('www-authenticate', 'Basic realm="portcullis", charset="UTF-8"');
+  if (error instanceof SlowDown) reply.header('retry-after', String(error.retryAfterSeconds));
+  return reply.code(error.status).send(error.toBody());
+}
+
+function toOAuthError(error: FastifyError): OAuthError | undefined {
+  if (error instanceof OAuthError) return error;
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new InvalidRequest('the body must be application/x-www-form-urlencoded');
+  }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return new InvalidRequest(error.message);
+  }
+  return undefined;
+}
+
+/** Installs the OAuth error format on an encapsulated plugin scope. */
+export function useOAuthErrors(app: App): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const oauthError = toOAuthError(error);
+    if (oauthError) {
+      if (oauthError.detail)
+        request.log.info({ error: oauthError.error, detail: oauthError.detail }, 'oauth error');
+      return sendOAuthError(reply, oauthError);
+    }
+    if (error.statusCode === 413) {
+      return reply
+        .code(413)
+        .send({ error: 'invalid_request', error_description: 'the request body is too large' });
+    }
+    request.log.error({ err: error }, 'oauth endpoint failed');
+    return reply
+      .code(500)
+      .header('cache-control', 'no-store')
+      .send({ error: 'server_error', error_description: 'the server could not complete the request' });
+  });
+}

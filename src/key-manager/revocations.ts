@@ -1,0 +1,59 @@
+/**
+ * Revoking tokens: marks them in the database, then tells every gateway on `tokenRevocation`.
+ * The database is the truth; if the event cannot be published, gateways still learn it on their next
+ * snapshot pull, so a publish failure is logged rather than failing the caller.
+ */
+import type { Kysely } from 'kysely';
+import type { EventHub } from '../events/hub.js';
+import { TOKENS_REVOKED, type TokensRevoked } from '../events/key-manager-events.js';
+import { newEvent } from '../events/topics.js';
+import type { Logger } from '../platform/logger.js';
+import type { Tables } from '../store/tables.js';
+
+type Selector = { column: 'id' | 'family_id' | 'username'; value: string };
+
+export class Revocations {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly hub: EventHub,
+    private readonly logger: Logger,
+  ) {}
+
+  revokeToken(id: string): Promise<void> {
+    return this.#revoke({ column: 'id', value: id }, 'revoked');
+  }
+
+  /** Every token issued from one grant: on revocation of a refresh token, and on reuse of a code or refresh token. */
+  revokeFamily(familyId: string, reason: TokensRevoked['reason']): Promise<void> {
+    return this.#revoke({ column: 'family_id', value: familyId }, reason);
+  }
+
+  /** Every token of a user: on deletion, disabling or a change of roles. */
+  revokeUser(username: string): Promise<void> {
+    return this.#revoke({ column: 'username', value: username }, 'user_changed', username);
+  }
+
+  async #revoke(selector: Selector, reason: TokensRevoked['reason'], username?: string): Promise<void> {
+    const now = Date.now();
+    const tokens = await this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('tokens')
+        .select(['id', 'expires_at'])
+        .where(selector.column, '=', selector.value)
+        .where('revoked', '=', 0)
+        .where('expires_at', '>', now)
+        .execute();
+      await trx
+        .updateTable('tokens')
+        .set({ revoked: 1 })
+        .where(selector.column, '=', selector.value)
+        .execute();
+      return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
+    });
+    if (tokens.length === 0) return;
+    const payload: TokensRevoked = { tokens, reason, ...(username ? { username } : {}) };
+    await this.hub.publish('tokenRevocation', newEvent(TOKENS_REVOKED, payload)).catch((err: unknown) => {
+      this.logger.error({ err, reason, count: tokens.length }, 'could not publish a token revocation event');
+    });
+  }
+}

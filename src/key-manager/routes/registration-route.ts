@@ -1,0 +1,123 @@
+/**
+ * WSO2-compatible dynamic client registration: POST /client-registration/v0.17/register, authenticated with
+ * the user's credentials (HTTP Basic). `tokenType` and `publicClient` are Portcullis extensions.
+ */
+import { Type, type Static } from 'typebox';
+import { BadRequest, Forbidden } from '../../platform/errors.js';
+import type { App } from '../../platform/http-server.js';
+import type { KeyManager } from '../key-manager.js';
+import { GRANT_TYPES, type Client, type GrantType } from '../oauth/clients.js';
+import { authenticateBasicUser } from './basic-user.js';
+
+export const RegistrationRequestSchema = Type.Object(
+  {
+    clientName: Type.String({ minLength: 1, maxLength: 255 }),
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    grantType: Type.Optional(Type.String({ maxLength: 1000 })),
+    callbackUrl: Type.Optional(Type.String({ maxLength: 2000 })),
+    saasApp: Type.Optional(Type.Boolean()),
+    tokenType: Type.Optional(Type.Enum(['JWT', 'OPAQUE'])),
+    publicClient: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: true },
+);
+export type RegistrationRequest = Static<typeof RegistrationRequestSchema>;
+
+export const RegistrationResponseSchema = Type.Object({
+  clientId: Type.String(),
+  clientName: Type.String(),
+  callBackURL: Type.Union([Type.String(), Type.Null()]),
+  clientSecret: Type.Union([Type.String(), Type.Null()]),
+  isSaasApplication: Type.Boolean(),
+  appOwner: Type.String(),
+  jsonString: Type.String(),
+});
+export type RegistrationResponse = Static<typeof RegistrationResponseSchema>;
+
+const DEFAULT_GRANTS: GrantType[] = ['client_credentials', 'password', 'refresh_token'];
+
+function parseGrantTypes(value: string | undefined): GrantType[] {
+  if (value === undefined || value.trim() === '') return DEFAULT_GRANTS;
+  const requested = [...new Set(value.trim().split(/\s+/))];
+  const unknown = requested.filter((g) => !(GRANT_TYPES as readonly string[]).includes(g));
+  if (unknown.length > 0) {
+    throw new BadRequest(
+      `grantType has unsupported grant types ${unknown.join(', ')}; supported: ${GRANT_TYPES.join(' ')}.`,
+    );
+  }
+  return requested as GrantType[];
+}
+
+/** Redirect URIs must be absolute, without fragment (RFC 6749 §3.1.2); plain http only for loopback. */
+function parseCallback(value: string | undefined, grants: GrantType[]): string[] {
+  if (value === undefined || value === '') {
+    if (grants.includes('authorization_code'))
+      throw new BadRequest('callbackUrl is required for authorization_code.');
+    return [];
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BadRequest('callbackUrl must be an absolute URL.');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.hash || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+    throw new BadRequest('callbackUrl must be https (http only for localhost) and have no fragment.');
+  }
+  return [value];
+}
+
+function toResponse(client: Client, clientSecret: string | undefined): RegistrationResponse {
+  const callBackURL = client.redirectUris[0] ?? null;
+  return {
+    clientId: client.clientId,
+    clientName: client.name,
+    callBackURL,
+    clientSecret: clientSecret ?? null,
+    isSaasApplication: client.saasApp,
+    appOwner: client.owner,
+    jsonString: JSON.stringify({
+      grant_types: client.grantTypes.join(' '),
+      redirect_uris: callBackURL ?? '',
+      client_name: client.name,
+    }),
+  };
+}
+
+export function registerRegistrationRoute(app: App, km: KeyManager): void {
+  app.post(
+    '/client-registration/v0.17/register',
+    { schema: { body: RegistrationRequestSchema, response: { 200: RegistrationResponseSchema } } },
+    async (request) => {
+      const user = await authenticateBasicUser(km, request);
+      const body = request.body;
+      const owner = body.owner ?? user.username;
+      if (owner !== user.username && !user.roles.includes('admin')) {
+        throw new Forbidden('Only an admin may register a client for another owner.');
+      }
+      const grantTypes = parseGrantTypes(body.grantType);
+      const redirectUris = parseCallback(body.callbackUrl, grantTypes);
+      const existing = await km.clients.findByName(owner, body.clientName);
+      if (existing) {
+        // Secrets are stored only as hashes, so the old one cannot be returned: a new one replaces it,
+        // and the registration's grant types and callback are brought up to date.
+        const updated = await km.clients.update(existing.clientId, { grantTypes, redirectUris });
+        const secret = updated.isPublic ? undefined : await km.clients.regenerateSecret(existing.clientId);
+        return toResponse(updated, secret);
+      }
+      const { client, clientSecret } = await km.clients.register({
+        name: body.clientName,
+        owner,
+        grantTypes,
+        redirectUris,
+        tokenFormat: body.tokenType ?? (km.config.token_format as 'JWT' | 'OPAQUE'),
+        accessTokenValidity: km.config.access_token_validity,
+        refreshTokenValidity: km.config.refresh_token_validity,
+        isPublic: body.publicClient ?? false,
+        saasApp: body.saasApp ?? false,
+      });
+      return toResponse(client, clientSecret);
+    },
+  );
+}

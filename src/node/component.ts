@@ -1,0 +1,32 @@
+/** What a component (Key Manager, Publisher, …) is to the node that runs it. */
+import type { Config } from '../config/schema.js';
+import type { EventHub } from '../events/hub.js';
+import type { Readiness } from '../platform/health.js';
+import type { App } from '../platform/http-server.js';
+import type { Logger } from '../platform/logger.js';
+import type { Database } from '../store/database.js';
+
+export interface NodeContext {
+  config: Config;
+  logger: Logger;
+  hub: EventHub;
+  /** Present for the components that declare `needsDatabase`. */
+  database: Database | undefined;
+  readiness: Readiness;
+  /** This node's own base URLs, e.g. https://localhost:9443. */
+  urls: { https: string; http: string };
+}
+
+export interface Component {
+  readonly name: string;
+  /** Adds the component's routes to the node's HTTP application. */
+  register(app: App): void | Promise<void>;
+  /** Lines for the start-up banner: where the component is reached. */
+  describe(): string[];
+  close?(): Promise<void>;
+}
+
+export interface ComponentDefinition {
+  readonly needsDatabase: boolean;
+  create(context: NodeContext): Promise<Component>;
+}

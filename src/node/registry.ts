@@ -1,0 +1,26 @@
+/** Which components each profile runs, and how each is built. */
+import type { Profile } from '../config/schema.js';
+import { keyManagerComponent } from '../key-manager/component.js';
+import type { ComponentDefinition } from './component.js';
+
+export const COMPONENTS = {
+  'key-manager': keyManagerComponent,
+} satisfies Record<string, ComponentDefinition>;
+
+export type ComponentName = keyof typeof COMPONENTS;
+
+/** Profiles whose components are not built yet say so at start instead of starting an empty node. */
+const PROFILE_COMPONENTS: Record<Profile, ComponentName[] | undefined> = {
+  all: ['key-manager'],
+  'key-manager': ['key-manager'],
+  publisher: undefined,
+  devportal: undefined,
+  'traffic-manager': undefined,
+  gateway: undefined,
+};
+
+export function componentsOf(profile: Profile): ComponentName[] {
+  const names = PROFILE_COMPONENTS[profile];
+  if (!names) throw new Error(`profile "${profile}" is not available in this version of Portcullis`);
+  return names;
+}

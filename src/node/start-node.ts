@@ -1,0 +1,123 @@
+/**
+ * Starts a node: certificates, database (if a component needs it), event hub, listeners, components.
+ * The same path serves the all-in-one process and each node of a distributed deployment.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { createEventHub } from '../events/create.js';
+import type { EventHub } from '../events/hub.js';
+import { ensureNodeCertificates } from '../platform/certs.js';
+import { Readiness, registerHealthRoutes } from '../platform/health.js';
+import { createApp, HttpServers } from '../platform/http-server.js';
+import type { Logger } from '../platform/logger.js';
+import { openDatabase, type Database } from '../store/database.js';
+import { migrate } from '../store/migrate.js';
+import type { Component } from './component.js';
+import { COMPONENTS, componentsOf } from './registry.js';
+
+export interface RunningNode {
+  urls: { https: string; http: string };
+  components: Component[];
+  /** Stops accepting, drains in-flight requests, closes components, event hub and database. */
+  close(): Promise<void>;
+}
+
+export function nodeName(config: Config): string {
+  return (
+    config.node.name || `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-')}-${randomBytes(3).toString('hex')}`
+  );
+}
+
+export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  const database = openDatabase({
+    url: config.database.url,
+    dataDir: config.data_dir,
+    poolSize: config.database.pool_size,
+  });
+  try {
+    const applied = await migrate(database.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    return database;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+export async function startNode(config: Config, logger: Logger): Promise<RunningNode> {
+  const names = componentsOf(config.node.profile);
+  mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
+  const tls = await ensureNodeCertificates({
+    certsDir: path.join(config.data_dir, 'certs'),
+    hostname: config.node.hostname,
+    ...(config.http.cert_file ? { certFile: config.http.cert_file } : {}),
+    ...(config.http.key_file ? { keyFile: config.http.key_file } : {}),
+    ...(config.http.ca_file ? { caFile: config.http.ca_file } : {}),
+  });
+  let servers: HttpServers | undefined;
+  let database: Database | undefined;
+  let hub: EventHub | undefined;
+  const components: Component[] = [];
+  // Reverse order of start: stop taking requests and drain them first, then what they used.
+  const close = async () => {
+    const steps = [
+      () => servers?.close(),
+      ...components.reverse().map((c) => () => c.close?.()),
+      () => hub?.close(),
+      () => database?.close(),
+    ];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch((err: unknown) => logger.error({ err }, 'close failed'));
+  };
+  try {
+    if (names.some((n) => COMPONENTS[n].needsDatabase)) database = await openMigratedDatabase(config, logger);
+    hub = await createEventHub({
+      type: config.event_hub.type,
+      brokers: config.event_hub.brokers,
+      nodeId: nodeName(config),
+      logger,
+      reconnectMaxDelayMs: config.event_hub.reconnect_max_delay_ms,
+    });
+    const readiness = new Readiness();
+    const db = database;
+    if (db) readiness.add('database', () => db.ping());
+    const eventHub = hub;
+    readiness.add('eventHub', () => eventHub.isReady());
+
+    servers = new HttpServers({
+      host: config.http.host,
+      httpsPort: config.http.https_port,
+      httpPort: config.http.http_port,
+      tls,
+    });
+    await servers.bind();
+    const urls = {
+      https: servers.url('https', config.node.hostname) as string,
+      http: servers.url('http', config.node.hostname) as string,
+    };
+    const app = createApp({ bodyLimit: config.http.body_limit, logger });
+    registerHealthRoutes(app, readiness);
+    for (const name of names) {
+      const component = await COMPONENTS[name].create({
+        config,
+        logger,
+        hub: eventHub,
+        database,
+        readiness,
+        urls,
+      });
+      components.push(component);
+      await component.register(app);
+    }
+    await servers.serve(app);
+    return { urls, components, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

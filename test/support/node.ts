@@ -1,0 +1,76 @@
+/**
+ * Starts a real node in this process for a test: temporary data dir, free ports, quiet logs.
+ * `fetch` trusts the node's generated CA, so tests talk HTTPS with verification on.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { startNode, type RunningNode } from '../../src/node/start-node.js';
+import { createLogger } from '../../src/platform/logger.js';
+
+export interface TestNode {
+  node: RunningNode;
+  config: Config;
+  dataDir: string;
+  /** Base URL of the HTTPS listener (https://localhost:<port>). */
+  baseUrl: string;
+  httpUrl: string;
+  ca: string;
+  adminPassword: string;
+  /** fetch that trusts the node's CA. */
+  fetch: typeof globalThis.fetch;
+  dispatcher: Agent;
+  close(): Promise<void>;
+}
+
+export interface TestNodeOptions {
+  /** Extra environment overrides, e.g. { PORTCULLIS_KEY_MANAGER__TOKEN_FORMAT: 'OPAQUE' }. */
+  env?: Record<string, string>;
+  adminPassword?: string;
+}
+
+export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'portcullis-test-'));
+  const adminPassword = options.adminPassword ?? 'admin-password-for-tests';
+  const env: NodeJS.ProcessEnv = {
+    PORTCULLIS_DATA_DIR: dataDir,
+    PORTCULLIS_HTTP__HOST: '127.0.0.1',
+    PORTCULLIS_HTTP__HTTPS_PORT: '0',
+    PORTCULLIS_HTTP__HTTP_PORT: '0',
+    PORTCULLIS_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  };
+  const { config } = loadConfig({ env, cwd: dataDir });
+  const previous = process.env.PORTCULLIS_ADMIN_PASSWORD;
+  process.env.PORTCULLIS_ADMIN_PASSWORD = adminPassword;
+  let node: RunningNode;
+  try {
+    node = await startNode(config, createLogger(config.log.level));
+  } finally {
+    if (previous === undefined) delete process.env.PORTCULLIS_ADMIN_PASSWORD;
+    else process.env.PORTCULLIS_ADMIN_PASSWORD = previous;
+  }
+  const ca = readFileSync(path.join(dataDir, 'certs', 'ca.pem'), 'utf8');
+  const dispatcher = new Agent({ connect: { ca } });
+  const trustedFetch = ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
+  return {
+    node,
+    config,
+    dataDir,
+    baseUrl: node.urls.https,
+    httpUrl: node.urls.http,
+    ca,
+    adminPassword,
+    fetch: trustedFetch,
+    dispatcher,
+    async close() {
+      await node.close();
+      await dispatcher.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
