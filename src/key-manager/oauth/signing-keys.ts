@@ -2,8 +2,10 @@
  * JWT signing keys. The newest key that is not retired signs; a retired key stays in the JWKS until every
  * token it could have signed has expired. Keys live in the database, so every Key Manager behind a load
  * balancer signs with, and publishes, the same set; each node re-reads it every few seconds.
+ *
+ * Time is cut into rotation periods and a period's key has an id derived from it: when several nodes find
+ * no current key at once, each generates one but only the first insert wins, and all then use that one.
  */
-import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../store/tables.js';
@@ -105,10 +107,11 @@ export class SigningKeys {
   async #create(now: number): Promise<void> {
     const { algorithm, rotationMs, maxTokenLifetimeMs } = this.options;
     const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true });
-    const kid = randomUUID();
+    const period = Math.floor(now / rotationMs);
+    const kid = `${algorithm.toLowerCase()}-${Math.round(rotationMs / 1000)}s-${period}`;
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: algorithm, use: 'sig' };
     const privateJwk = await exportJWK(privateKey);
-    const retireAt = now + rotationMs;
+    const retireAt = (period + 1) * rotationMs;
     await this.db
       .insertInto('signing_keys')
       .values({
@@ -120,6 +123,7 @@ export class SigningKeys {
         retire_at: retireAt,
         expires_at: retireAt + maxTokenLifetimeMs,
       })
+      .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
   }
 }

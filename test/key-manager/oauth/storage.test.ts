@@ -149,7 +149,8 @@ describeEachEngine('OAuth storage', (engine) => {
       maxTokenLifetimeMs: 5000,
       refreshMs: 0,
     });
-    const t0 = Date.now() + 10 * 86400_000; // far from other tests' keys
+    // Far from other tests' keys, at the start of a rotation period.
+    const t0 = Math.ceil((Date.now() + 10 * 86400_000) / 1000) * 1000;
     const first = await keys.current(t0);
     expect((await keys.current(t0 + 500)).kid).toBe(first.kid);
     const second = await keys.current(t0 + 1500);
