@@ -116,12 +116,19 @@ export class HttpServers {
     this.#handler = (req, res) => app.routing(req, res);
   }
 
-  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive connections. */
+  /**
+   * Stops accepting, lets in-flight requests finish, and closes each keep-alive connection as soon as it is
+   * idle (a connection that carried an in-flight request becomes idle only once its response is sent).
+   */
   async close(): Promise<void> {
     const closing = this.#servers.map(
       ({ server }) =>
         new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const sweep = setInterval(() => server.closeIdleConnections(), 50);
+          server.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
           server.closeIdleConnections();
         }),
     );
