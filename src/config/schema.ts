@@ -17,8 +17,11 @@ export type Profile = (typeof PROFILES)[number];
 const port = (defaultPort: number, description: string) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description });
 
-const seconds = (defaultSeconds: number, description: string) =>
-  Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400, default: defaultSeconds, description });
+const seconds = (defaultSeconds: number, description: string, maximum = 10 * 365 * 86400) =>
+  Type.Integer({ minimum: 1, maximum, default: defaultSeconds, description });
+
+/** Also how long a retired signing key stays in the JWKS, so it bounds every access token's life. */
+export const MAX_ACCESS_TOKEN_VALIDITY = 30 * 86400;
 
 const section = <T extends Record<string, TSchema>>(properties: T, description: string) =>
   Type.Object(properties, { additionalProperties: false, default: {}, description });
@@ -131,9 +134,17 @@ export const ConfigSchema = Type.Object(
           90 * 86400,
           'Seconds after which a new signing key replaces the current one.',
         ),
-        access_token_validity: seconds(3600, 'Default access token lifetime, in seconds.'),
+        access_token_validity: seconds(
+          3600,
+          'Default access token lifetime, in seconds.',
+          MAX_ACCESS_TOKEN_VALIDITY,
+        ),
         refresh_token_validity: seconds(86400, 'Default refresh token lifetime, in seconds.'),
-        authorization_code_validity: seconds(300, 'Authorization code lifetime, in seconds.'),
+        authorization_code_validity: seconds(
+          300,
+          'Authorization code lifetime, in seconds (RFC 6749 §4.1.2: 10 minutes at most).',
+          600,
+        ),
         max_failed_logins: Type.Integer({
           minimum: 1,
           maximum: 1000,

@@ -3,14 +3,28 @@
  * The database is the truth; if the event cannot be published, gateways still learn it on their next
  * snapshot pull, so a publish failure is logged rather than failing the caller.
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { EventHub } from '../events/hub.js';
 import { TOKENS_REVOKED, type TokensRevoked } from '../events/key-manager-events.js';
 import { newEvent } from '../events/topics.js';
 import type { Logger } from '../platform/logger.js';
 import type { Tables } from '../store/tables.js';
 
-type Selector = { column: 'id' | 'family_id' | 'username'; value: string };
+type Selector =
+  | { column: 'id' | 'family_id' | 'username'; value: string }
+  /** Tokens of a user, and those of the clients the user owns (their scopes come from the owner's roles). */
+  | { column: 'owner'; value: string };
+
+function matching(selector: Selector) {
+  return (eb: ExpressionBuilder<Tables, 'tokens'>) => {
+    if (selector.column !== 'owner') return eb(selector.column, '=', selector.value);
+    const ownedClients = eb
+      .selectFrom('oauth_clients')
+      .select('client_id')
+      .where('owner', '=', selector.value);
+    return eb.or([eb('username', '=', selector.value), eb('client_id', 'in', ownedClients)]);
+  };
+}
 
 export class Revocations {
   constructor(
@@ -28,26 +42,26 @@ export class Revocations {
     return this.#revoke({ column: 'family_id', value: familyId }, reason);
   }
 
-  /** Every token of a user: on deletion, disabling or a change of roles. */
+  /**
+   * Every token of a user, and of the clients the user owns: on deletion, disabling, a change of roles or
+   * password. A client's client_credentials tokens carry role-bound scopes of its owner, so they go too.
+   */
   revokeUser(username: string): Promise<void> {
-    return this.#revoke({ column: 'username', value: username }, 'user_changed', username);
+    return this.#revoke({ column: 'owner', value: username }, 'user_changed', username);
   }
 
   async #revoke(selector: Selector, reason: TokensRevoked['reason'], username?: string): Promise<void> {
     const now = Date.now();
     const tokens = await this.db.transaction().execute(async (trx) => {
+      const selected = matching(selector);
       const rows = await trx
         .selectFrom('tokens')
         .select(['id', 'expires_at'])
-        .where(selector.column, '=', selector.value)
+        .where(selected)
         .where('revoked', '=', 0)
         .where('expires_at', '>', now)
         .execute();
-      await trx
-        .updateTable('tokens')
-        .set({ revoked: 1 })
-        .where(selector.column, '=', selector.value)
-        .execute();
+      await trx.updateTable('tokens').set({ revoked: 1 }).where(selected).where('revoked', '=', 0).execute();
       return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
     });
     if (tokens.length === 0) return;

@@ -15,7 +15,6 @@ const REDACT = [
   '*.access_token',
   '*.refresh_token',
   '*.token',
-  '*.code',
   '*.code_verifier',
 ];
 

@@ -69,7 +69,8 @@ export interface AuthorizationCodesTable {
   code_hash: string;
   client_id: string;
   username: string;
-  redirect_uri: string;
+  /** As sent in the authorization request; null when it was left out (RFC 6749 §4.1.3 then needs none). */
+  redirect_uri: string | null;
   scope: string;
   code_challenge: string | null;
   code_challenge_method: string | null;

@@ -23,6 +23,8 @@ export interface TestNode {
   /** fetch that trusts the node's CA. */
   fetch: typeof globalThis.fetch;
   dispatcher: Agent;
+  /** Every line the node logged, when started with `captureLogs` (at level trace). */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export interface TestNodeOptions {
   /** Extra environment overrides, e.g. { PORTCULLIS_KEY_MANAGER__TOKEN_FORMAT: 'OPAQUE' }. */
   env?: Record<string, string>;
   adminPassword?: string;
+  /** Keep every log line (at level trace) in `logs` instead of writing them out. */
+  captureLogs?: boolean;
 }
 
 export async function startTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
@@ -40,15 +44,17 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     PORTCULLIS_HTTP__HOST: '127.0.0.1',
     PORTCULLIS_HTTP__HTTPS_PORT: '0',
     PORTCULLIS_HTTP__HTTP_PORT: '0',
-    PORTCULLIS_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORTCULLIS_LOG__LEVEL: options.captureLogs ? 'trace' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...options.env,
   };
   const { config } = loadConfig({ env, cwd: dataDir });
   const previous = process.env.PORTCULLIS_ADMIN_PASSWORD;
   process.env.PORTCULLIS_ADMIN_PASSWORD = adminPassword;
+  const logs: string[] = [];
+  const destination = options.captureLogs ? { write: (line: string) => void logs.push(line) } : undefined;
   let node: RunningNode;
   try {
-    node = await startNode(config, createLogger(config.log.level));
+    node = await startNode(config, createLogger(config.log.level, destination));
   } finally {
     if (previous === undefined) delete process.env.PORTCULLIS_ADMIN_PASSWORD;
     else process.env.PORTCULLIS_ADMIN_PASSWORD = previous;
@@ -67,6 +73,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     adminPassword,
     fetch: trustedFetch,
     dispatcher,
+    logs,
     async close() {
       await node.close();
       await dispatcher.close();

@@ -7,7 +7,8 @@ import { randomToken, sha256 } from '../secrets.js';
 export interface CodeRequest {
   clientId: string;
   username: string;
-  redirectUri: string;
+  /** The redirect URI as sent in the authorization request, if it was. */
+  redirectUri: string | undefined;
   scope: string[];
   codeChallenge: string | undefined;
   codeChallengeMethod: 'S256' | undefined;
@@ -36,7 +37,7 @@ export class AuthorizationCodes {
         code_hash: sha256(code),
         client_id: request.clientId,
         username: request.username,
-        redirect_uri: request.redirectUri,
+        redirect_uri: request.redirectUri ?? null,
         scope: request.scope.join(' '),
         code_challenge: request.codeChallenge ?? null,
         code_challenge_method: request.codeChallengeMethod ?? null,

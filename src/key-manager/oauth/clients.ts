@@ -25,17 +25,8 @@ export interface Client {
   createdTime: number;
 }
 
-export interface NewClient {
-  name: string;
-  owner: string;
-  grantTypes: GrantType[];
-  redirectUris: string[];
-  tokenFormat: TokenFormat;
-  accessTokenValidity: number;
-  refreshTokenValidity: number;
-  isPublic?: boolean;
-  saasApp?: boolean;
-}
+export type NewClient = Omit<Client, 'clientId' | 'createdTime' | 'isPublic' | 'saasApp'> &
+  Partial<Pick<Client, 'isPublic' | 'saasApp'>>;
 
 /** What client authentication saw in the request: RFC 6749 §2.3.1 Basic header or form parameters. */
 export interface PresentedCredentials {

@@ -1,7 +1,7 @@
 /** Error responses of the OAuth endpoints: RFC 6749 §5.2 JSON, never cached, with the headers each error needs. */
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { App } from '../../platform/http-server.js';
-import { InvalidClient, InvalidRequest, OAuthError, SlowDown } from './errors.js';
+import { InvalidClient, InvalidRequest, OAuthError, RequestTooLarge, SlowDown } from './errors.js';
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError) {
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
@@ -16,7 +16,9 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new InvalidRequest('the body must be application/x-www-form-urlencoded');
   }
-  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+  // Whatever else Fastify refuses before the handler (bad JSON, bad length, …) is the client's mistake.
+  if (error.statusCode === 413) return new RequestTooLarge('the request body is too large');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new InvalidRequest(error.message);
   }
   return undefined;
@@ -30,11 +32,6 @@ export function useOAuthErrors(app: App): void {
       if (oauthError.detail)
         request.log.info({ error: oauthError.error, detail: oauthError.detail }, 'oauth error');
       return sendOAuthError(reply, oauthError);
-    }
-    if (error.statusCode === 413) {
-      return reply
-        .code(413)
-        .send({ error: 'invalid_request', error_description: 'the request body is too large' });
     }
     request.log.error({ err: error }, 'oauth endpoint failed');
     return reply

@@ -3,6 +3,9 @@
  * `error_description` tells the client what to fix; for credential failures it stays generic so that it
  * reveals nothing, and the specific reason goes to `detail` (logged, never sent).
  */
+/** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (it may echo client input). */
+const NOT_DESCRIPTION_CHARACTER = /[^\x20-\x21\x23-\x5B\x5D-\x7E]/g;
+
 export abstract class OAuthError extends Error {
   abstract readonly error: string;
   readonly status: number = 400;
@@ -15,12 +18,18 @@ export abstract class OAuthError extends Error {
   }
 
   toBody(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.message };
+    return { error: this.error, error_description: this.message.replace(NOT_DESCRIPTION_CHARACTER, '?') };
   }
 }
 
 export class InvalidRequest extends OAuthError {
   readonly error = 'invalid_request';
+}
+
+/** An invalid request that is refused for its size (HTTP 413) before it is read. */
+export class RequestTooLarge extends OAuthError {
+  readonly error = 'invalid_request';
+  override readonly status = 413;
 }
 
 /** RFC 6749 §5.2: 401 with WWW-Authenticate when the client tried HTTP Basic (we always send it). */

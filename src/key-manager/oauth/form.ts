@@ -18,7 +18,7 @@ export function formParams(body: unknown): FormParams {
     throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
   const params: FormParams = {};
   for (const [key, value] of Object.entries(body)) {
-    if (Array.isArray(value)) throw new InvalidRequest(`parameter ${key} is repeated (RFC 6749 §3.1)`);
+    if (Array.isArray(value)) throw new InvalidRequest(`parameter ${key} is repeated (RFC 6749 section 3.1)`);
     if (typeof value !== 'string')
       throw new InvalidRequest('the body must be application/x-www-form-urlencoded');
     // §3.1: parameters sent without a value are treated as omitted.

@@ -32,7 +32,10 @@ export class RedirectableError extends Error {
 
 export interface AuthorizationRequest {
   client: Client;
+  /** Where to send the user back. */
   redirectUri: string;
+  /** Whether the request named it (else the client's only registered URI is used). */
+  redirectUriGiven: boolean;
   scope: string[];
   state: string | undefined;
   codeChallenge: string | undefined;
@@ -75,7 +78,7 @@ export async function validateAuthorizationRequest(
     throw fail(new UnauthorizedClient('this client is not allowed the authorization_code grant'));
   }
   const scope = parseScope(params.scope);
-  if (!scope) throw fail(new InvalidScope('scope is malformed (RFC 6749 §3.3)'));
+  if (!scope) throw fail(new InvalidScope('scope is malformed (RFC 6749 section 3.3)'));
   const method = params.code_challenge_method;
   if (params.code_challenge === undefined) {
     if (client.isPublic)
@@ -94,7 +97,15 @@ export async function validateAuthorizationRequest(
     const value = params[name];
     if (value !== undefined) carried[name] = value;
   }
-  return { client, redirectUri, scope, state, codeChallenge: params.code_challenge, carried };
+  return {
+    client,
+    redirectUri,
+    redirectUriGiven: params.redirect_uri !== undefined,
+    scope,
+    state,
+    codeChallenge: params.code_challenge,
+    carried,
+  };
 }
 
 /** The redirect back to the client, with RFC 9207's `iss` so the client can tell which server answered. */

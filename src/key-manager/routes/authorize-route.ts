@@ -110,7 +110,7 @@ export function registerAuthorizeRoutes(app: App, km: KeyManager): void {
       const code = await km.codes.create({
         clientId: authz.client.clientId,
         username: user.username,
-        redirectUri: authz.redirectUri,
+        redirectUri: authz.redirectUriGiven ? authz.redirectUri : undefined,
         scope: grantScopes(authz.scope, user.roles),
         codeChallenge: authz.codeChallenge,
         codeChallengeMethod: authz.codeChallenge ? 'S256' : undefined,

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
+import { authenticateClient } from './client-auth.js';
 import { InvalidClient, InvalidRequest } from '../oauth/errors.js';
 import { postedForm } from '../oauth/form.js';
 
@@ -26,11 +27,7 @@ const INACTIVE: Introspection = { active: false };
 export function registerIntrospectRoute(app: App, km: KeyManager): void {
   app.post('/oauth2/introspect', async (request, reply) => {
     const params = postedForm(request);
-    const caller = await km.clients.authenticate({
-      authorization: request.headers.authorization,
-      clientId: params.client_id,
-      clientSecret: params.client_secret,
-    });
+    const caller = await authenticateClient(km, request, params);
     // §2.1: the endpoint must be protected; a public client cannot prove who it is.
     if (caller.isPublic) throw new InvalidClient('a public client cannot introspect');
     if (!params.token) throw new InvalidRequest('token is required');

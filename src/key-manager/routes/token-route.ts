@@ -1,6 +1,7 @@
 /** POST /oauth2/token (RFC 6749 §3.2). */
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
+import { authenticateClient } from './client-auth.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../oauth/errors.js';
 import { postedForm } from '../oauth/form.js';
 import { GRANTS } from '../oauth/grants/index.js';
@@ -11,13 +12,9 @@ export function registerTokenRoute(app: App, km: KeyManager): void {
     if (!params.grant_type) throw new InvalidRequest('grant_type is required');
     const grant = GRANTS.get(params.grant_type);
     if (!grant) throw new UnsupportedGrantType(`grant_type ${params.grant_type} is not supported`);
-    const client = await km.clients.authenticate({
-      authorization: request.headers.authorization,
-      clientId: params.client_id,
-      clientSecret: params.client_secret,
-    });
+    const client = await authenticateClient(km, request, params);
     if (client.isPublic && !grant.allowsPublicClients) {
-      throw new UnauthorizedClient(`a public client may not use ${grant.type} (RFC 6749 §4.4)`);
+      throw new UnauthorizedClient(`a public client may not use ${grant.type} (RFC 6749 section 4.4)`);
     }
     if (!client.grantTypes.includes(grant.type)) {
       throw new UnauthorizedClient(`this client is not allowed the ${grant.type} grant`);

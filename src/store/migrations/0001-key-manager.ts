@@ -65,7 +65,7 @@ export const keyManagerTables: Migration = {
       .addColumn('code_hash', 'text', (c) => c.primaryKey())
       .addColumn('client_id', 'text', (c) => c.notNull())
       .addColumn('username', 'text', (c) => c.notNull())
-      .addColumn('redirect_uri', 'text', (c) => c.notNull())
+      .addColumn('redirect_uri', 'text')
       .addColumn('scope', 'text', (c) => c.notNull())
       .addColumn('code_challenge', 'text')
       .addColumn('code_challenge_method', 'text')

@@ -182,7 +182,12 @@ describeEachEngine('OAuth storage', (engine) => {
 
   it('purges tokens only once they have expired', async () => {
     const shortLived = { ...client, accessTokenValidity: 1, refreshTokenValidity: 1 };
-    const issued = await h.km.tokens.issue({ client: shortLived, username: 'u5', scope: ['a'], withRefreshToken: true });
+    const issued = await h.km.tokens.issue({
+      client: shortLived,
+      username: 'u5',
+      scope: ['a'],
+      withRefreshToken: true,
+    });
     const kept = await h.km.tokens.issue({ client, username: 'u5', scope: ['a'], withRefreshToken: false });
     await purgeExpired(engine.database.db, Date.now());
     expect(await h.km.tokens.find(issued.access_token)).toBeDefined();

@@ -18,7 +18,9 @@ export const authorizationCodeGrant: Grant = {
   async handle({ client, params }, { users, tokens, codes, revocations }) {
     if (!params.code) throw new InvalidRequest('code is required');
     if (params.code_verifier !== undefined && !CODE_VERIFIER.test(params.code_verifier)) {
-      throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)');
+      throw new InvalidRequest(
+        'code_verifier must be 43 to 128 unreserved characters (RFC 7636 section 4.1)',
+      );
     }
     const redeemed = await codes.redeem(params.code);
     if (!redeemed) throw new InvalidGrant(undefined, 'unknown authorization code');
@@ -29,8 +31,12 @@ export const authorizationCodeGrant: Grant = {
     }
     if (row.client_id !== client.clientId) throw new InvalidGrant(undefined, 'code of another client');
     if (row.expires_at <= Date.now()) throw new InvalidGrant(undefined, 'expired authorization code');
-    // §4.1.3: redirect_uri must match the one of the authorization request (we always record it).
-    if (params.redirect_uri !== row.redirect_uri) throw new InvalidGrant(undefined, 'redirect_uri mismatch');
+    // §4.1.3: if the authorization request had a redirect_uri, this one must be present and identical.
+    const redirectOk =
+      row.redirect_uri === null
+        ? params.redirect_uri === undefined || client.redirectUris.includes(params.redirect_uri)
+        : params.redirect_uri === row.redirect_uri;
+    if (!redirectOk) throw new InvalidGrant(undefined, 'redirect_uri mismatch');
     if (row.code_challenge) {
       if (!params.code_verifier) throw new InvalidGrant(undefined, 'code_verifier missing (PKCE)');
       if (!equal(s256(params.code_verifier), row.code_challenge)) {

@@ -9,7 +9,7 @@ export const clientCredentialsGrant: Grant = {
   allowsPublicClients: false,
   async handle({ client, params }, { users, tokens }) {
     const requested = parseScope(params.scope);
-    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 §3.3)');
+    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 section 3.3)');
     // Role-bound scopes come from the roles of the client's owner, as in WSO2.
     const roles = await users.activeRoles(client.owner);
     return tokens.issue({

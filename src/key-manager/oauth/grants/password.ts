@@ -13,7 +13,7 @@ export const passwordGrant: Grant = {
     if (!username) throw new InvalidRequest('username is required');
     if (password === undefined) throw new InvalidRequest('password is required');
     const requested = parseScope(params.scope);
-    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 §3.3)');
+    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 section 3.3)');
     const user = await users.authenticate(username, password, ip).catch((err: unknown) => {
       if (err instanceof TooManyRequests) throw new SlowDown(err.retryAfterSeconds);
       throw err;

@@ -19,16 +19,21 @@ export const refreshTokenGrant: Grant = {
       throw new InvalidGrant(undefined, 'refresh token of another client');
     if (row.revoked === 1) throw new InvalidGrant(undefined, 'revoked refresh token');
     if (row.expires_at <= Date.now()) throw new InvalidGrant(undefined, 'expired refresh token');
-    if (!(await tokens.markRotated(row.id))) {
+    if (row.rotated_at !== null) {
       await revocations.revokeFamily(row.family_id, 'refresh_token_reuse');
       throw new InvalidGrant(undefined, 'reuse of a rotated refresh token: family revoked');
     }
     const original = row.scope.split(' ');
     const requested = parseScope(params.scope);
-    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 §3.3)');
+    if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 section 3.3)');
     // §6: the new scope may narrow, never widen, what was granted.
     const wider = requested.filter((s) => !original.includes(s));
     if (wider.length > 0) throw new InvalidScope(`scope exceeds the original grant: ${wider.join(' ')}`);
+    // Checked again atomically: two concurrent refreshes with one token are a reuse too.
+    if (!(await tokens.markRotated(row.id))) {
+      await revocations.revokeFamily(row.family_id, 'refresh_token_reuse');
+      throw new InvalidGrant(undefined, 'reuse of a rotated refresh token: family revoked');
+    }
     let scope = requested.length > 0 ? requested : original;
     if (row.username) {
       const roles = await users.activeRoles(row.username);
