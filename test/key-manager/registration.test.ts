@@ -177,3 +177,22 @@ describe('registration errors', () => {
     expect(error.error).toBe('unauthorized_client');
   });
 });
+
+describe('per-client validity', () => {
+  it('issues tokens with the validity the client was registered with', async () => {
+    const short = await registerClient(node, {
+      grantType: 'client_credentials password refresh_token',
+      accessTokenValidity: 120,
+      refreshTokenValidity: 600,
+    });
+    const tokens = await clientCredentials(node, as, short);
+    expect(tokens.expires_in).toBe(120);
+    const response = await registrationRequest(node, { clientName: uniqueName(), accessTokenValidity: 0 });
+    expect(response.status).toBe(400);
+    const tooLong = await registrationRequest(node, {
+      clientName: uniqueName(),
+      accessTokenValidity: 31 * 86400,
+    });
+    expect((await expectWso2Error(tooLong, 400)).description).toMatch(/accessTokenValidity/);
+  });
+});

@@ -5,29 +5,17 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { TestNode } from './node.js';
+import type {
+  RegistrationRequest,
+  RegistrationResponse,
+} from '../../src/key-manager/routes/registration-route.js';
 
 export const REDIRECT_URI = 'https://app.example.test/callback';
 export const ALL_GRANTS = 'client_credentials password refresh_token authorization_code';
 
-export interface RegistrationBody {
-  clientName: string;
-  grantType?: string;
-  callbackUrl?: string;
-  owner?: string;
-  tokenType?: 'JWT' | 'OPAQUE';
-  publicClient?: boolean;
-  saasApp?: boolean;
-}
-
-export interface Registration {
-  clientId: string;
-  clientName: string;
-  callBackURL: string | null;
-  clientSecret: string | null;
-  isSaasApplication: boolean;
-  appOwner: string;
-  jsonString: string;
-}
+/** The wire shapes come from the route's schemas. */
+export type RegistrationBody = RegistrationRequest;
+export type Registration = RegistrationResponse;
 
 export interface Credentials {
   username: string;

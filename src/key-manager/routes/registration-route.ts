@@ -1,8 +1,10 @@
 /**
  * WSO2-compatible dynamic client registration: POST /client-registration/v0.17/register, authenticated with
- * the user's credentials (HTTP Basic). `tokenType` and `publicClient` are Portcullis extensions.
+ * the user's credentials (HTTP Basic). `tokenType`, `publicClient`, `accessTokenValidity` and
+ * `refreshTokenValidity` are Portcullis extensions.
  */
 import { Type, type Static } from 'typebox';
+import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
 import { BadRequest, Forbidden } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
@@ -18,6 +20,10 @@ export const RegistrationRequestSchema = Type.Object(
     saasApp: Type.Optional(Type.Boolean()),
     tokenType: Type.Optional(Type.Enum(['JWT', 'OPAQUE'])),
     publicClient: Type.Optional(Type.Boolean()),
+    /** Seconds; default `key_manager.access_token_validity`. */
+    accessTokenValidity: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ACCESS_TOKEN_VALIDITY })),
+    /** Seconds; default `key_manager.refresh_token_validity`. */
+    refreshTokenValidity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 365 * 86400 })),
   },
   { additionalProperties: true },
 );
@@ -112,8 +118,8 @@ export function registerRegistrationRoute(app: App, km: KeyManager): void {
         grantTypes,
         redirectUris,
         tokenFormat: body.tokenType ?? (km.config.token_format as 'JWT' | 'OPAQUE'),
-        accessTokenValidity: km.config.access_token_validity,
-        refreshTokenValidity: km.config.refresh_token_validity,
+        accessTokenValidity: body.accessTokenValidity ?? km.config.access_token_validity,
+        refreshTokenValidity: body.refreshTokenValidity ?? km.config.refresh_token_validity,
         isPublic: body.publicClient ?? false,
         saasApp: body.saasApp ?? false,
       });
