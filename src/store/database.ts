@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { withStatementCache } from './statement-cache.js';
 import type { Tables } from './tables.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -32,7 +33,7 @@ function openSqlite(file: string): Kysely<Tables> {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: connection }) });
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 }
 
 function openPostgres(url: string, poolSize: number): Kysely<Tables> {

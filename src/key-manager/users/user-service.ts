@@ -188,8 +188,16 @@ export class UserService {
 
   /** The roles of an enabled user, or undefined if the user no longer exists or is disabled. */
   async activeRoles(username: string): Promise<Role[] | undefined> {
-    const user = await this.#find(username);
-    return user && !user.disabled ? user.roles : undefined;
+    // One query: it runs on every client_credentials and refresh request.
+    const rows = await this.db
+      .selectFrom('users')
+      .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+      .select('user_roles.role')
+      .where('users.username', '=', username)
+      .where('users.disabled', '=', 0)
+      .execute();
+    if (rows.length === 0) return undefined;
+    return rows.flatMap((r) => (r.role ? [r.role as Role] : []));
   }
 
   async #find(username: string): Promise<UserView | undefined> {
