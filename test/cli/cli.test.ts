@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli } from '../support/cli.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
-const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'portcullis-cli-'));
+const tempDir = useTempDirs('cli');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

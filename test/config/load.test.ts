@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { maskConfig } from '../../src/config/mask.js';
+import { useTempDirs } from '../support/temp-dirs.js';
+
+const tempDir = useTempDirs('config');
 
 function dirWith(toml?: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'portcullis-config-'));
+  const dir = tempDir();
   if (toml !== undefined) writeFileSync(path.join(dir, 'portcullis.toml'), toml);
   return dir;
 }

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,10 +7,11 @@ import { BadRequest } from '../../src/platform/errors.js';
 import { Readiness, registerHealthRoutes } from '../../src/platform/health.js';
 import { createApp, HttpServers } from '../../src/platform/http-server.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
 const logger = createLogger('silent');
 const certs = await ensureNodeCertificates({
-  certsDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'portcullis-http-')), 'certs'),
+  certsDir: path.join(useTempDirs('http')(), 'certs'),
   hostname: 'localhost',
 });
 
