@@ -2,19 +2,25 @@
  * The error catalogue of the REST APIs. Every error has a stable code, an HTTP status and a message;
  * the body follows WSO2's shape `{code, message, description, moreInfo, error[]}`.
  */
-export interface ErrorDetail {
-  code: number;
-  message: string;
-  description: string;
-}
+import { Type, type Static } from 'typebox';
 
-export interface ErrorBody {
-  code: number;
-  message: string;
-  description: string;
-  moreInfo: string;
-  error: ErrorDetail[];
-}
+/** WSO2's ErrorListItem: one problem, e.g. one invalid field (`code` is a string there). */
+export const ErrorDetailSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  description: Type.Optional(Type.String()),
+});
+export type ErrorDetail = Static<typeof ErrorDetailSchema>;
+
+/** WSO2's Error object, the body of every 4xx and 5xx of the REST APIs. */
+export const ErrorBodySchema = Type.Object({
+  code: Type.Integer(),
+  message: Type.String(),
+  description: Type.String(),
+  moreInfo: Type.String(),
+  error: Type.Array(ErrorDetailSchema),
+});
+export type ErrorBody = Static<typeof ErrorBodySchema>;
 
 export class ApiError extends Error {
   readonly code: number;

@@ -1,4 +1,5 @@
 /** Turns every error a route throws into WSO2's error body with the right status. Nothing is swallowed. */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import type { App } from './http-server.js';
 import { ApiError, BadRequest, InternalError, NotFound, PayloadTooLarge, TooManyRequests } from './errors.js';
@@ -10,16 +11,16 @@ function toApiError(error: FastifyError): ApiError {
     return new BadRequest(
       `Invalid ${context}: ${error.message}`,
       error.validation.map((v) => ({
-        code: 400,
-        message: `${context}${v.instancePath.replaceAll('/', '.')}`,
-        description: v.message ?? 'invalid value',
+        code: '400',
+        message: `${context}${v.instancePath.replaceAll('/', '.')}: ${v.message ?? 'invalid value'}`,
       })),
     );
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return new PayloadTooLarge('The request body is too large.');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(error.statusCode, error.statusCode, 'Bad Request', error.message);
+    const status = error.statusCode;
+    return new ApiError(status, status, STATUS_CODES[status] ?? 'Bad Request', error.message);
   }
   return new InternalError();
 }
