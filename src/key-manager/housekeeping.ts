@@ -12,7 +12,6 @@ export async function purgeExpired(db: Kysely<Tables>, now = Date.now()): Promis
   await db.deleteFrom('authorization_codes').where('expires_at', '<', now).execute();
   await db
     .deleteFrom('login_failures')
-    .where('locked_until', '<', now)
     .where('first_failure_at', '<', now - 86400_000)
     .execute();
   return Number(tokens.numDeletedRows);

@@ -82,9 +82,9 @@ export interface AuthorizationCodesTable {
 export interface LoginFailuresTable {
   /** `user:<name>` or `ip:<address>`. */
   key: string;
+  /** Attempts (failed, or not yet known to have succeeded) since `first_failure_at`. */
   failures: number;
   first_failure_at: number;
-  locked_until: number;
 }
 
 export interface Tables {

@@ -1,9 +1,11 @@
 /**
- * Failed-login throttling per user and per client IP, kept in the database so that every Key Manager
- * behind a load balancer sees the same counts. After `maxFailures` failures within the lockout period,
- * the user (or IP) is locked out for that period.
+ * Failed-login throttling per user and per client IP, counted in the database so that every Key Manager
+ * behind a load balancer shares the counts. A login attempt takes its slot *before* the password is checked,
+ * with one atomic upsert per key, so parallel guesses cannot all slip past the limit; a successful login gives
+ * the slot back. Within a window of `lockoutMs` from the first failure, at most `maxFailures` attempts fail;
+ * further ones are refused until the window ends.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../../store/tables.js';
 
 export interface LoginThrottleOptions {
@@ -21,44 +23,42 @@ export class LoginThrottle {
     return [`user:${username.toLowerCase()}`, `ip:${ip}`];
   }
 
-  /** Milliseconds until the lockout of any of the keys ends; 0 when none is locked. */
-  async lockedFor(keys: string[], now = Date.now()): Promise<number> {
-    const rows = await this.db
-      .selectFrom('login_failures')
-      .select('locked_until')
-      .where('key', 'in', keys)
-      .execute();
-    return Math.max(0, ...rows.map((r) => r.locked_until - now));
-  }
-
-  async recordFailure(keys: string[], now = Date.now()): Promise<void> {
-    const { maxFailures, lockoutMs } = this.options;
-    await this.db.transaction().execute(async (trx) => {
-      for (const key of keys) {
-        const row = await trx
-          .selectFrom('login_failures')
-          .selectAll()
-          .where('key', '=', key)
-          .executeTakeFirst();
-        const fresh = !row || now - row.first_failure_at > lockoutMs;
-        const failures = fresh ? 1 : row.failures + 1;
-        const values = {
-          failures,
-          first_failure_at: fresh ? now : row.first_failure_at,
-          locked_until: failures >= maxFailures ? now + lockoutMs : 0,
-        };
-        if (row) await trx.updateTable('login_failures').set(values).where('key', '=', key).execute();
-        else
-          await trx
-            .insertInto('login_failures')
-            .values({ key, ...values })
-            .execute();
+  /** Takes an attempt's slot on every key; returns 0 when allowed, else milliseconds until it may retry. */
+  async attempt(keys: string[], now = Date.now()): Promise<number> {
+    const windowStart = now - this.options.lockoutMs;
+    let waitMs = 0;
+    for (const key of keys) {
+      const { rows } = await sql<{ failures: number; first_failure_at: number }>`
+        insert into login_failures (key, failures, first_failure_at)
+        values (${key}, 1, ${now})
+        on conflict (key) do update set
+          failures = case when login_failures.first_failure_at <= ${windowStart} then 1
+                          else login_failures.failures + 1 end,
+          first_failure_at = case when login_failures.first_failure_at <= ${windowStart} then ${now}
+                                  else login_failures.first_failure_at end
+        returning failures, first_failure_at`.execute(this.db);
+      const row = rows[0];
+      if (row && Number(row.failures) > this.options.maxFailures) {
+        waitMs = Math.max(waitMs, Number(row.first_failure_at) + this.options.lockoutMs - now);
       }
-    });
+    }
+    return waitMs;
   }
 
-  /** A successful login clears the user's count (not the IP's: one good password must not unlock a sprayer). */
-  async recordSuccess(username: string): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('key', '=', `user:${username.toLowerCase()}`).execute();
+  /**
+   * A successful login clears the user's count and gives back its slot on the IP (the IP's earlier failures
+   * stay: one good password must not unlock a password sprayer).
+   */
+  async succeeded(keys: string[]): Promise<void> {
+    const [userKey, ipKey] = keys;
+    if (userKey) await this.db.deleteFrom('login_failures').where('key', '=', userKey).execute();
+    if (ipKey) {
+      await this.db
+        .updateTable('login_failures')
+        .set((eb) => ({ failures: eb('failures', '-', 1) }))
+        .where('key', '=', ipKey)
+        .where('failures', '>', 0)
+        .execute();
+    }
   }
 }

@@ -165,10 +165,12 @@ export class UserService {
    * (the caller cannot tell which). Throws TooManyRequests while the user or IP is locked out.
    */
   async authenticate(username: string, password: string, ip: string): Promise<UserView | undefined> {
+    // Names and passwords that cannot exist are refused before any database, scrypt or log work.
+    if (!USERNAME.test(username) || password.length > MAX_PASSWORD) return undefined;
     const keys = LoginThrottle.keys(username, ip);
-    const lockedMs = await this.throttle.lockedFor(keys);
-    if (lockedMs > 0) {
-      throw new TooManyRequests('Too many failed logins; try again later.', Math.ceil(lockedMs / 1000));
+    const waitMs = await this.throttle.attempt(keys);
+    if (waitMs > 0) {
+      throw new TooManyRequests('Too many failed logins; try again later.', Math.ceil(waitMs / 1000));
     }
     const row = await this.db
       .selectFrom('users')
@@ -178,11 +180,10 @@ export class UserService {
     // Spend the same time on unknown users, so that timing does not tell which names exist.
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
     if (!row || !ok || row.disabled === 1) {
-      await this.throttle.recordFailure(keys);
       this.logger.info({ username, ip }, 'failed login');
       return undefined;
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.succeeded(keys);
     return this.get(username);
   }
 

@@ -59,6 +59,7 @@ export const keyManagerTables: Migration = {
       .execute();
     await db.schema.createIndex('tokens_family').on('tokens').column('family_id').execute();
     await db.schema.createIndex('tokens_username').on('tokens').column('username').execute();
+    await db.schema.createIndex('tokens_client').on('tokens').column('client_id').execute();
     await db.schema.createIndex('tokens_expires').on('tokens').column('expires_at').execute();
     await db.schema
       .createTable('authorization_codes')
@@ -78,7 +79,6 @@ export const keyManagerTables: Migration = {
       .addColumn('key', 'text', (c) => c.primaryKey())
       .addColumn('failures', 'integer', (c) => c.notNull())
       .addColumn('first_failure_at', 'bigint', (c) => c.notNull())
-      .addColumn('locked_until', 'bigint', (c) => c.notNull())
       .execute();
   },
 };

@@ -66,6 +66,28 @@ describeEachEngine('UserService', (engine) => {
     await expect(locked).rejects.toMatchObject({ retryAfterSeconds: expect.any(Number) });
   });
 
+  it('holds the limit under parallel guesses: each attempt takes its slot atomically', async () => {
+    const username = name('henry');
+    await h.km.users.create(username, 'right password', []);
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        h.km.users.authenticate(username, `guess-${i}-wrong`, `10.4.0.${i}`),
+      ),
+    );
+    const evaluated = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(evaluated).toHaveLength(3);
+    expect(refused).toHaveLength(27);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(TooManyRequests);
+  });
+
+  it('refuses impossible names and passwords without counting them', async () => {
+    expect(await h.km.users.authenticate('x'.repeat(100_000), 'whatever', '10.5.0.1')).toBeUndefined();
+    expect(await h.km.users.authenticate('admin', 'p'.repeat(300), '10.5.0.1')).toBeUndefined();
+    const rows = await engine.database.db.selectFrom('login_failures').select('key').execute();
+    expect(rows.some((r) => r.key.length > 100 || r.key === 'ip:10.5.0.1')).toBe(false);
+  });
+
   it('locks out an IP that sprays many users', async () => {
     const ip = '10.2.0.1';
     for (let i = 0; i < 3; i++) await h.km.users.authenticate(name('ghost'), 'whatever1', ip);
