@@ -50,21 +50,27 @@ export class AuthorizationCodes {
   }
 
   /**
-   * Marks the code used and returns it. `firstUse` is false when it had been redeemed before: the caller
-   * must then revoke what the first redemption issued (RFC 6749 §4.1.2).
+   * Marks the client's code used and returns it; undefined for an unknown code or another client's (which
+   * stays untouched, so that nobody can burn a code that is not theirs). `firstUse` is false when it had been
+   * redeemed before: the caller must then revoke what the first redemption issued (RFC 6749 §4.1.2).
    */
-  async redeem(code: string): Promise<{ row: AuthorizationCodeRow; firstUse: boolean } | undefined> {
+  async redeem(
+    code: string,
+    clientId: string,
+  ): Promise<{ row: AuthorizationCodeRow; firstUse: boolean } | undefined> {
     const codeHash = sha256(code);
     const row = await this.db
       .selectFrom('authorization_codes')
       .selectAll()
       .where('code_hash', '=', codeHash)
+      .where('client_id', '=', clientId)
       .executeTakeFirst();
     if (!row) return undefined;
     const result = await this.db
       .updateTable('authorization_codes')
       .set({ used: 1 })
       .where('code_hash', '=', codeHash)
+      .where('client_id', '=', clientId)
       .where('used', '=', 0)
       .executeTakeFirst();
     return { row, firstUse: result.numUpdatedRows === 1n };

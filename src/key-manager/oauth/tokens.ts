@@ -27,6 +27,8 @@ export interface IssueRequest {
   /** The resource owner; undefined for client_credentials. */
   username: string | undefined;
   scope: string[];
+  /** The scope of the refresh token, when it differs from the access token's (a narrowed refresh). */
+  refreshScope?: string[];
   /** Tokens of one grant and its refreshes share a family. */
   familyId?: string;
   withRefreshToken: boolean;
@@ -78,6 +80,7 @@ export class Tokens {
         id: sha256(refreshToken),
         kind: 'refresh',
         format: 'OPAQUE',
+        scope: (request.refreshScope ?? scope).join(' '),
         expires_at: now + client.refreshTokenValidity * 1000,
       });
     }

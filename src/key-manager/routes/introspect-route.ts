@@ -33,7 +33,8 @@ export function registerIntrospectRoute(app: App, km: KeyManager): void {
     if (!params.token) throw new InvalidRequest('token is required');
     reply.header('cache-control', 'no-store');
     const row = await km.tokens.find(params.token);
-    if (!row || row.revoked === 1 || row.expires_at <= Date.now()) return INACTIVE;
+    // A rotated refresh token can no longer be used: it is inactive (RFC 7662 §2.2).
+    if (!row || row.revoked === 1 || row.rotated_at !== null || row.expires_at <= Date.now()) return INACTIVE;
     // A client sees its own tokens; a client owned by an admin (a gateway's) sees every token.
     if (row.client_id !== caller.clientId) {
       const roles = await km.users.activeRoles(caller.owner);

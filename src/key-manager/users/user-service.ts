@@ -153,10 +153,14 @@ export class UserService {
     return after;
   }
 
+  /** Deletes the user and the clients they own (a new user of the same name must not inherit them). */
   async delete(username: string): Promise<void> {
     const user = await this.get(username);
-    await this.db.deleteFrom('users').where('id', '=', user.id).execute();
     await this.revocations.revokeUser(username);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('oauth_clients').where('owner', '=', username).execute();
+      await trx.deleteFrom('users').where('id', '=', user.id).execute();
+    });
     await this.#notify({ username, change: 'deleted', roles: [] });
   }
 

@@ -137,9 +137,10 @@ describeEachEngine('OAuth storage', (engine) => {
       codeChallenge: undefined,
       codeChallengeMethod: undefined,
     });
-    expect((await codes.redeem(code))?.firstUse).toBe(true);
-    expect((await codes.redeem(code))?.firstUse).toBe(false);
-    expect(await codes.redeem('unknown')).toBeUndefined();
+    expect(await codes.redeem(code, 'another-client')).toBeUndefined();
+    expect((await codes.redeem(code, client.clientId))?.firstUse).toBe(true);
+    expect((await codes.redeem(code, client.clientId))?.firstUse).toBe(false);
+    expect(await codes.redeem('unknown', client.clientId)).toBeUndefined();
   });
 
   it('rotates signing keys and keeps retired ones in the JWKS until their tokens expire', async () => {

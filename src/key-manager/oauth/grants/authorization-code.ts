@@ -22,14 +22,13 @@ export const authorizationCodeGrant: Grant = {
         'code_verifier must be 43 to 128 unreserved characters (RFC 7636 section 4.1)',
       );
     }
-    const redeemed = await codes.redeem(params.code);
-    if (!redeemed) throw new InvalidGrant(undefined, 'unknown authorization code');
+    const redeemed = await codes.redeem(params.code, client.clientId);
+    if (!redeemed) throw new InvalidGrant(undefined, 'unknown authorization code, or one of another client');
     const { row, firstUse } = redeemed;
     if (!firstUse) {
       await revocations.revokeFamily(row.family_id, 'code_reuse');
       throw new InvalidGrant(undefined, 'authorization code used twice: tokens issued from it revoked');
     }
-    if (row.client_id !== client.clientId) throw new InvalidGrant(undefined, 'code of another client');
     if (row.expires_at <= Date.now()) throw new InvalidGrant(undefined, 'expired authorization code');
     // §4.1.3: if the authorization request had a redirect_uri, this one must be present and identical.
     const redirectOk =

@@ -1,5 +1,5 @@
 /** RFC 6749 §4.4: the client acts for itself; no refresh token (§4.4.3). */
-import { InvalidScope } from '../errors.js';
+import { InvalidClient, InvalidScope } from '../errors.js';
 import type { Grant } from '../grant.js';
 import { grantScopes, parseScope } from '../../scopes.js';
 
@@ -11,7 +11,9 @@ export const clientCredentialsGrant: Grant = {
     const requested = parseScope(params.scope);
     if (!requested) throw new InvalidScope('scope is malformed (RFC 6749 section 3.3)');
     // Role-bound scopes come from the roles of the client's owner, as in WSO2.
+    // A client acts on its owner's behalf: a disabled owner's clients are disabled too.
     const roles = await users.activeRoles(client.owner);
+    if (!roles) throw new InvalidClient(`the owner of client ${client.clientId} is disabled or deleted`);
     return tokens.issue({
       client,
       username: undefined,

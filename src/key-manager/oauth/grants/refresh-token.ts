@@ -44,6 +44,8 @@ export const refreshTokenGrant: Grant = {
       client,
       username: row.username ?? undefined,
       scope,
+      // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces, even if this refresh narrowed.
+      refreshScope: original,
       familyId: row.family_id,
       withRefreshToken: true,
     });
