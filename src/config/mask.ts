@@ -11,6 +11,10 @@ export function maskUrl(value: string): string {
   try {
     const url = new URL(value);
     if (url.password) url.password = MASK;
+    // libpq-style URLs may carry the password as a parameter too.
+    for (const name of [...url.searchParams.keys()]) {
+      if (/pass|secret|key/i.test(name)) url.searchParams.set(name, MASK);
+    }
     return url.toString();
   } catch {
     return MASK;

@@ -14,6 +14,8 @@ import { registerUsersRoutes } from './routes/users-routes.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
 import { startHousekeeping } from './housekeeping.js';
 
+const OAUTH_BODY_LIMIT = 64 * 1024;
+
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls } = context;
   if (!database) throw new Error('the Key Manager needs the database');
@@ -34,7 +36,8 @@ async function create(context: NodeContext): Promise<Component> {
     name: 'key-manager',
     async register(app: App) {
       await app.register(async (oauth: App) => {
-        await oauth.register(formBody, { bodyLimit: config.http.body_limit });
+        // OAuth requests are a few form fields: no reason to read a megabyte of them.
+        await oauth.register(formBody, { bodyLimit: Math.min(OAUTH_BODY_LIMIT, config.http.body_limit) });
         useOAuthErrors(oauth);
         registerTokenRoute(oauth, km);
         registerRevokeRoute(oauth, km);

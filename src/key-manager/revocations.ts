@@ -1,7 +1,7 @@
 /**
  * Revoking tokens: marks them in the database, then tells every gateway on `tokenRevocation`.
  * The database is the truth; if the event cannot be published, gateways still learn it on their next
- * snapshot pull, so a publish failure is logged rather than failing the caller.
+ * snapshot pull, so a publish failure is logged rather than failing (or delaying) the caller.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { EventHub } from '../events/hub.js';
@@ -66,7 +66,8 @@ export class Revocations {
     });
     if (tokens.length === 0) return;
     const payload: TokensRevoked = { tokens, reason, ...(username ? { username } : {}) };
-    await this.hub.publish('tokenRevocation', newEvent(TOKENS_REVOKED, payload)).catch((err: unknown) => {
+    // Not awaited: a broker outage must not hold up the caller, and the database already has the truth.
+    void this.hub.publish('tokenRevocation', newEvent(TOKENS_REVOKED, payload)).catch((err: unknown) => {
       this.logger.error({ err, reason, count: tokens.length }, 'could not publish a token revocation event');
     });
   }

@@ -121,13 +121,16 @@ describe('maskConfig', () => {
     const { config } = loadConfig({
       cwd: dirWith(),
       env: {
-        PORTCULLIS_DATABASE__URL: 'postgres://portcullis:s3cret@db.internal:5432/apim',
+        PORTCULLIS_DATABASE__URL:
+          'postgres://portcullis:s3cret@db.internal:5432/apim?sslpassword=k3y&sslmode=require',
         PORTCULLIS_EVENT_HUB__BROKERS: 'amqp://guest:hunter2@mq1:5672,amqp://mq2:5672',
       },
     });
     const masked = JSON.stringify(maskConfig(config));
     expect(masked).not.toContain('s3cret');
     expect(masked).not.toContain('hunter2');
+    expect(masked).not.toContain('k3y');
+    expect(masked).toContain('sslmode=require');
     expect(masked).toContain('db.internal:5432/apim');
     expect(masked).toContain('amqp://mq2:5672');
     expect(config.database.url).toContain('s3cret');

@@ -120,3 +120,34 @@ describe('refresh tokens', () => {
     expect(widenedBack.scope?.split(' ').sort()).toEqual(['apim:admin', 'apim:api_view']);
   });
 });
+
+describe('input checks', () => {
+  it('refuses a callbackUrl that carries credentials', async () => {
+    const response = await node.fetch(`${node.baseUrl}/client-registration/v0.17/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basicAuth('admin', node.adminPassword) },
+      body: JSON.stringify({
+        clientName: uniqueName(),
+        grantType: 'authorization_code',
+        callbackUrl: 'https://user:pw@app.example.test/cb',
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { description: string }).description).toMatch(/without credentials/);
+  });
+
+  it('accepts the Bearer scheme in any case (RFC 7235)', async () => {
+    const response = await node.fetch(`${node.baseUrl}/keymanager/v1/users`, {
+      headers: { authorization: `bearer ${users.token}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses an OAuth request body over 64 KiB', async () => {
+    const response = await postForm(node, '/oauth2/token', {
+      grant_type: 'password',
+      username: 'a'.repeat(70_000),
+    });
+    expect(response.status).toBe(413);
+  });
+});

@@ -10,6 +10,9 @@ import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../store/tables.js';
 
+/** The least time between two reloads caused by an unknown `kid`. */
+const MIN_RELOAD_MS = 1000;
+
 export type SigningAlgorithm = 'ES256' | 'RS256';
 
 export interface SigningKey {
@@ -65,7 +68,8 @@ export class SigningKeys {
   async byKid(kid: string, now = Date.now()): Promise<SigningKey | undefined> {
     await this.#fresh(now);
     let key = this.#keys.find((k) => k.kid === kid);
-    if (!key) {
+    // Another node may have just created a key; but forged kids must not make every request reload.
+    if (!key && now - this.#loadedAt > MIN_RELOAD_MS) {
       await this.#load(now);
       key = this.#keys.find((k) => k.kid === kid);
     }

@@ -24,7 +24,8 @@ class BearerError extends ApiError {
 export function requireScope(km: KeyManager, scope: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(request.headers.authorization ?? '');
+      // RFC 7235 §2.1: the scheme name is case-insensitive.
+      const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(request.headers.authorization ?? '');
       if (!match?.[1])
         throw new BearerError(401, 'Bearer realm="portcullis"', 'An OAuth2 bearer token is required.');
       const row = await km.tokens.find(match[1]);

@@ -68,8 +68,15 @@ function parseCallback(value: string | undefined, grants: GrantType[]): string[]
     throw new BadRequest('callbackUrl must be an absolute URL.');
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.hash || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
-    throw new BadRequest('callbackUrl must be https (http only for localhost) and have no fragment.');
+  if (
+    url.hash ||
+    url.username ||
+    url.password ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))
+  ) {
+    throw new BadRequest(
+      'callbackUrl must be https (http only for localhost), without credentials or fragment.',
+    );
   }
   return [value];
 }

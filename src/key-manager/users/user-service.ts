@@ -149,7 +149,7 @@ export class UserService {
     // A new password ends every session too: tokens obtained with the old one must not outlive it.
     if (change === 'disabled' || change === 'roles' || passwordHash)
       await this.revocations.revokeUser(username);
-    if (change) await this.#notify({ username, change, roles: after.roles });
+    if (change) this.#notify({ username, change, roles: after.roles });
     return after;
   }
 
@@ -161,7 +161,7 @@ export class UserService {
       await trx.deleteFrom('oauth_clients').where('owner', '=', username).execute();
       await trx.deleteFrom('users').where('id', '=', user.id).execute();
     });
-    await this.#notify({ username, change: 'deleted', roles: [] });
+    this.#notify({ username, change: 'deleted', roles: [] });
   }
 
   /**
@@ -227,8 +227,9 @@ export class UserService {
     };
   }
 
-  async #notify(payload: UserUpdated): Promise<void> {
-    await this.hub.publish('notification', newEvent(USER_UPDATED, payload)).catch((err: unknown) => {
+  /** Not awaited, like revocations: a broker outage must not hold up the admin's request. */
+  #notify(payload: UserUpdated): void {
+    void this.hub.publish('notification', newEvent(USER_UPDATED, payload)).catch((err: unknown) => {
       this.logger.error({ err, username: payload.username }, 'could not publish a user change event');
     });
   }
