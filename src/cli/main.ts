@@ -5,6 +5,9 @@ import { registerDbCommands } from './db-command.js';
 import { registerStartCommand } from './start-command.js';
 import { VERSION } from './version.js';
 
+// Everything a node writes (database, keys, certificates, passwords) is for its own user only.
+process.umask(0o077);
+
 const program = new Command()
   .name('portcullis')
   .description(

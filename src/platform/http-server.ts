@@ -135,9 +135,4 @@ export class HttpServers {
     await this.#app?.close();
     await Promise.all(closing);
   }
-
-  /** Last resort when draining takes too long. */
-  forceClose(): void {
-    for (const { server } of this.#servers) server.closeAllConnections();
-  }
 }

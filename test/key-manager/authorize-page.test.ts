@@ -82,6 +82,9 @@ describe('the sign-in page', () => {
     expect(page.hidden).toMatchObject({ client_id: confidential.client.client_id, scope: 'apim:subscribe' });
     expect(page.hidden.csrf).toBe(page.cookie?.split('=')[1]);
     expect(page.html).toContain(confidential.registration.clientName);
+    // Who registered the application, and what it asks for, so that nobody signs in for a stranger blindly.
+    expect(page.html).toContain(`registered by <strong>${confidential.registration.appOwner}</strong>`);
+    expect(page.html).toContain('<code>apim:subscribe</code>');
   });
 
   it('escapes what it carries, so a crafted state cannot inject markup', async () => {

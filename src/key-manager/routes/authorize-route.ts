@@ -56,7 +56,15 @@ function showLogin(
       'set-cookie',
       `${CSRF_COOKIE}=${csrf}; Path=/oauth2/authorize; HttpOnly; SameSite=Strict${secure}`,
     )
-    .send(loginPage({ clientName: authz.client.name, hidden: { ...authz.carried, csrf }, ...extra }));
+    .send(
+      loginPage({
+        clientName: authz.client.name,
+        clientOwner: authz.client.owner,
+        scopes: authz.scope,
+        hidden: { ...authz.carried, csrf },
+        ...extra,
+      }),
+    );
 }
 
 async function handleErrors(reply: FastifyReply, km: KeyManager, run: () => Promise<unknown>) {

@@ -16,10 +16,15 @@ main{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;w
 h1{font-size:1.3rem;margin:0 0 1rem}label{display:block;margin:.8rem 0 .3rem}
 input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}
 button{margin-top:1.2rem;width:100%;padding:.6rem;font-size:1rem;background:#1c5fb8;color:#fff;border:0;border-radius:4px}
+.who{color:#444;font-size:.9rem}code{background:#eef;padding:0 .2rem}
 .error{color:#a40000;background:#fde8e8;padding:.5rem;border-radius:4px}`;
 
 export interface LoginPageOptions {
   clientName: string;
+  /** Who registered the client: users should know whom they are signing in for. */
+  clientOwner: string;
+  /** The scopes the client asks for. */
+  scopes: string[];
   /** The authorization request's parameters, carried through the form. */
   hidden: Record<string, string>;
   error?: string;
@@ -34,6 +39,11 @@ export function loginPage(options: LoginPageOptions): string {
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign in · Portcullis</title>
 <style>${STYLE}</style></head><body><main>
 <h1>Sign in to ${escapeHtml(options.clientName)}</h1>
+<p class="who">An application registered by <strong>${escapeHtml(options.clientOwner)}</strong>${
+    options.scopes.length > 0
+      ? `, asking for: ${options.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ')}`
+      : ''
+  }.</p>
 ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ''}
 <form method="post" action="/oauth2/authorize">${hidden}
 <label for="username">Username</label><input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(options.username ?? '')}">

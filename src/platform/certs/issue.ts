@@ -59,7 +59,8 @@ export async function createCertificateAuthority(
     ...validity(options.validityDays ?? 3650),
     signingAlgorithm: SIGNING,
     extensions: [
-      new BasicConstraintsExtension(true, undefined, true),
+      // pathLen 0: the local CA signs node certificates only, never another CA.
+      new BasicConstraintsExtension(true, 0, true),
       new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
       await SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
