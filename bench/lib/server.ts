@@ -175,6 +175,8 @@ export async function startServer(options: StartOptions = {}): Promise<BenchServ
     PORTCULLIS_HTTP__HTTPS_PORT: String(httpsPort),
     PORTCULLIS_HTTP__HTTP_PORT: String(httpPort),
     PORTCULLIS_LOG__LEVEL: 'warn',
+    // The plain-HTTP rows measure the Key Manager without TLS, as behind a TLS-terminating load balancer.
+    PORTCULLIS_KEY_MANAGER__ALLOW_PLAIN_HTTP: 'true',
     ...options.env,
   });
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...build.args], {

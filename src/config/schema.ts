@@ -55,6 +55,11 @@ export const ConfigSchema = Type.Object(
         host: Type.String({ minLength: 1, default: '0.0.0.0', description: 'Address to listen on.' }),
         https_port: port(9443, 'Management HTTPS port (0: any free port).'),
         http_port: port(9763, 'Management HTTP port (0: any free port).'),
+        trust_proxy: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            'Addresses or CIDRs of load balancers whose X-Forwarded-For/-Proto to believe (client IP for login throttling, HTTPS detection).',
+        }),
         body_limit: Type.Integer({
           minimum: 1024,
           maximum: 100 * 1024 * 1024,
@@ -152,6 +157,11 @@ export const ConfigSchema = Type.Object(
           description: 'Failed logins per user, or per client IP, before a lockout.',
         }),
         lockout: seconds(300, 'Seconds a user or IP stays locked out after too many failed logins.'),
+        allow_plain_http: Type.Boolean({
+          default: false,
+          description:
+            'Accept credentials (token, authorize, revoke, introspect, registration, users) on the plain-HTTP listener; off: HTTPS only (RFC 6749 section 3.1).',
+        }),
       },
       'The OAuth2 authorization server.',
     ),

@@ -1,5 +1,8 @@
 /** The Key Manager as a node component: its services, its routes, and first-start bootstrap. */
 import formBody from '@fastify/formbody';
+import type { FastifyRequest } from 'fastify';
+import { Forbidden } from '../platform/errors.js';
+import { InvalidRequest } from './oauth/errors.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import type { App } from '../platform/http-server.js';
 import { KeyManager } from './key-manager.js';
@@ -15,6 +18,16 @@ import { bootstrapAdmin } from './users/bootstrap-admin.js';
 import { startHousekeeping } from './housekeeping.js';
 
 const OAUTH_BODY_LIMIT = 64 * 1024;
+
+const HTTPS_ONLY =
+  'credentials are accepted only over HTTPS (RFC 6749 section 3.1); use the HTTPS port, or set key_manager.allow_plain_http behind a TLS-terminating load balancer';
+
+/** Refuses requests that arrived over plain HTTP (behind a trusted proxy, as X-Forwarded-Proto says). */
+function requireHttps(error: () => Error) {
+  return async (request: FastifyRequest) => {
+    if (request.protocol !== 'https') throw error();
+  };
+}
 
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls } = context;
@@ -35,18 +48,31 @@ async function create(context: NodeContext): Promise<Component> {
   return {
     name: 'key-manager',
     async register(app: App) {
+      const plainHttp = config.key_manager.allow_plain_http;
       await app.register(async (oauth: App) => {
         // OAuth requests are a few form fields: no reason to read a megabyte of them.
         await oauth.register(formBody, { bodyLimit: Math.min(OAUTH_BODY_LIMIT, config.http.body_limit) });
         useOAuthErrors(oauth);
+        if (!plainHttp)
+          oauth.addHook(
+            'onRequest',
+            requireHttps(() => new InvalidRequest(HTTPS_ONLY)),
+          );
         registerTokenRoute(oauth, km);
         registerRevokeRoute(oauth, km);
         registerIntrospectRoute(oauth, km);
         registerAuthorizeRoutes(oauth, km);
       });
       registerDiscoveryRoutes(app, km);
-      registerRegistrationRoute(app, km);
-      registerUsersRoutes(app, km);
+      await app.register(async (rest: App) => {
+        if (!plainHttp)
+          rest.addHook(
+            'onRequest',
+            requireHttps(() => new Forbidden(HTTPS_ONLY)),
+          );
+        registerRegistrationRoute(rest, km);
+        registerUsersRoutes(rest, km);
+      });
     },
     close: async () => stopHousekeeping(),
     describe: () => [

@@ -100,7 +100,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
       https: servers.url('https', config.node.hostname) as string,
       http: servers.url('http', config.node.hostname) as string,
     };
-    const app = createApp({ bodyLimit: config.http.body_limit, logger });
+    const app = createApp({ bodyLimit: config.http.body_limit, logger, trustProxy: config.http.trust_proxy });
     registerHealthRoutes(app, readiness);
     for (const name of names) {
       const component = await COMPONENTS[name].create({

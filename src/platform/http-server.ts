@@ -32,13 +32,15 @@ export interface Listener {
   port: number;
 }
 
-export function createApp(options: Pick<HttpOptions, 'bodyLimit' | 'logger'>): App {
+export function createApp(
+  options: Pick<HttpOptions, 'bodyLimit' | 'logger'> & { trustProxy?: string[] },
+): App {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     requestIdHeader: 'x-request-id',
-    trustProxy: false,
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setReplySerializer((payload) => JSON.stringify(payload));
   registerErrorHandlers(app);
