@@ -121,6 +121,27 @@ export const ConfigSchema = Type.Object(
       },
       'Logging (JSON lines on standard output).',
     ),
+    services: section(
+      {
+        key_manager_url: Type.String({
+          default: '',
+          pattern: '^(|https://.+)$',
+          description:
+            "Base URL of the Key Manager (or its load balancer) for the other components (the seed's AuthManager ServerURL); empty: this node.",
+        }),
+        introspection_client_id: Type.String({
+          default: '',
+          description:
+            'Client (owned by an admin) this node introspects opaque tokens with; empty: only JWT access tokens are accepted.',
+        }),
+        introspection_client_secret: Type.String({
+          default: '',
+          secret: true,
+          description: 'Secret of introspection_client_id.',
+        }),
+      },
+      'How this node reaches the other components.',
+    ),
     key_manager: section(
       {
         issuer: Type.String({

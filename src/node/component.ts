@@ -15,6 +15,8 @@ export interface NodeContext {
   readiness: Readiness;
   /** This node's own base URLs, e.g. https://localhost:9443. */
   urls: { https: string; http: string };
+  /** PEM of the CA that other nodes' certificates are verified against. */
+  ca: string;
 }
 
 export interface Component {

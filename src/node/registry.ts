@@ -1,19 +1,21 @@
 /** Which components each profile runs, and how each is built. */
 import type { Profile } from '../config/schema.js';
 import { keyManagerComponent } from '../key-manager/component.js';
+import { publisherComponent } from '../publisher/component.js';
 import type { ComponentDefinition } from './component.js';
 
 export const COMPONENTS = {
   'key-manager': keyManagerComponent,
+  publisher: publisherComponent,
 } satisfies Record<string, ComponentDefinition>;
 
 export type ComponentName = keyof typeof COMPONENTS;
 
 /** Profiles whose components are not built yet say so at start instead of starting an empty node. */
 const PROFILE_COMPONENTS: Record<Profile, ComponentName[] | undefined> = {
-  all: ['key-manager'],
+  all: ['key-manager', 'publisher'],
   'key-manager': ['key-manager'],
-  publisher: undefined,
+  publisher: ['publisher'],
   devportal: undefined,
   'traffic-manager': undefined,
   gateway: undefined,

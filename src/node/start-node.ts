@@ -20,6 +20,8 @@ import { COMPONENTS, componentsOf } from './registry.js';
 
 export interface RunningNode {
   urls: { https: string; http: string };
+  /** PEM of the CA this node trusts (and, unless configured otherwise, that signed its certificate). */
+  ca: string;
   components: Component[];
   /** Stops accepting, drains in-flight requests, closes components, event hub and database. */
   close(): Promise<void>;
@@ -110,12 +112,13 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         database,
         readiness,
         urls,
+        ca: tls.ca,
       });
       components.push(component);
       await component.register(app);
     }
     await servers.serve(app);
-    return { urls, components, close };
+    return { urls, ca: tls.ca, components, close };
   } catch (err) {
     await close();
     throw err;

@@ -87,6 +87,34 @@ export interface LoginFailuresTable {
   first_failure_at: number;
 }
 
+/** A throttling policy; `body` is the policy's JSON as the Admin API defines it (without its id). */
+export interface ThrottlingPoliciesTable {
+  id: string;
+  kind: 'application' | 'subscription' | 'advanced';
+  name: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DenyPoliciesTable {
+  id: string;
+  condition_type: string;
+  /** JSON: a string for API/APPLICATION/USER/IP, an object for IPRANGE (and IP with invert). */
+  condition_value: string;
+  enabled: number;
+  created_at: number;
+}
+
+export interface EnvironmentsTable {
+  id: string;
+  name: string;
+  /** The environment's JSON as the Admin API defines it (without its id). */
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -95,6 +123,9 @@ export interface Tables {
   tokens: TokensTable;
   authorization_codes: AuthorizationCodesTable;
   login_failures: LoginFailuresTable;
+  throttling_policies: ThrottlingPoliciesTable;
+  deny_policies: DenyPoliciesTable;
+  environments: EnvironmentsTable;
 }
 
 export type User = Selectable<UsersTable>;

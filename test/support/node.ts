@@ -2,7 +2,7 @@
  * Starts a real node in this process for a test: temporary data dir, free ports, quiet logs.
  * `fetch` trusts the node's generated CA, so tests talk HTTPS with verification on.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -59,7 +59,7 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     if (previous === undefined) delete process.env.PORTCULLIS_ADMIN_PASSWORD;
     else process.env.PORTCULLIS_ADMIN_PASSWORD = previous;
   }
-  const ca = readFileSync(path.join(dataDir, 'certs', 'ca.pem'), 'utf8');
+  const ca = node.ca;
   const dispatcher = new Agent({ connect: { ca } });
   const trustedFetch = ((input: string | URL | Request, init?: RequestInit) =>
     undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;

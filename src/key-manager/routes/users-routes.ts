@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
 import { ROLES } from '../scopes.js';
-import { requireScope } from './bearer.js';
+import { requireAnyScope } from '../../platform/auth/bearer.js';
+import { localBearerCheck } from './bearer.js';
 
 const BASE = '/keymanager/v1/users';
 
@@ -36,7 +37,7 @@ const UserListSchema = Type.Object({ count: Type.Integer(), list: Type.Array(Use
 const Params = Type.Object({ username: Type.String({ maxLength: 64 }) });
 
 export function registerUsersRoutes(app: App, km: KeyManager): void {
-  const preHandler = requireScope(km, 'apim:admin');
+  const preHandler = requireAnyScope(localBearerCheck(km), ['apim:admin']);
   app.get(BASE, { preHandler, schema: { response: { 200: UserListSchema } } }, async () => {
     const list = await km.users.list();
     return { count: list.length, list };

@@ -1,7 +1,9 @@
 /** Every migration, in order. Names sort in the order they apply; never rename or edit a released one. */
 import type { Migration } from 'kysely';
 import { keyManagerTables } from './0001-key-manager.js';
+import { adminTables } from './0002-admin.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
+  '0002-admin': adminTables,
 };

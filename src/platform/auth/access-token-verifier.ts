@@ -1,0 +1,135 @@
+/**
+ * Verifies the bearer tokens of the management REST APIs in components other than the Key Manager.
+ * JWTs are verified locally against the Key Manager's JWKS (cached; an unknown `kid` refetches, as jose's
+ * remote key set does). Opaque tokens are introspected at the Key Manager with this node's client
+ * credentials, and cached until they expire (at most a minute). Revocations arrive on `tokenRevocation`
+ * and take effect at once.
+ */
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import type { EventHub } from '../../events/hub.js';
+import { TOKENS_REVOKED, TokensRevokedSchema } from '../../events/key-manager-events.js';
+import { Value } from 'typebox/value';
+import type { KeyManagerClient } from './key-manager-client.js';
+
+export interface AccessToken {
+  /** The user, or undefined for a client acting for itself. */
+  username: string | undefined;
+  clientId: string;
+  scopes: ReadonlySet<string>;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface IntrospectionCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const OPAQUE_CACHE_MS = 60_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+export class AccessTokenVerifier {
+  readonly #revoked = new Map<string, number>();
+  readonly #opaque = new Map<string, { token: AccessToken | undefined; until: number }>();
+  #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+  constructor(
+    private readonly keyManager: KeyManagerClient,
+    private readonly introspection: IntrospectionCredentials | undefined,
+  ) {}
+
+  /** Follows revocations; call once the hub is up. */
+  async followRevocations(hub: EventHub): Promise<void> {
+    await hub.subscribe('tokenRevocation', (event) => {
+      if (event.type !== TOKENS_REVOKED || !Value.Check(TokensRevokedSchema, event.payload)) return;
+      for (const { id, expiresAt } of event.payload.tokens) {
+        this.#revoked.set(id, expiresAt);
+        this.#opaque.delete(id);
+      }
+    });
+  }
+
+  /** The token's facts, or undefined when it is not a valid, unexpired, unrevoked access token. */
+  async verify(token: string, now = Date.now()): Promise<AccessToken | undefined> {
+    this.#forgetExpired(now);
+    return JWT_SHAPE.test(token) ? this.#verifyJwt(token, now) : this.#introspect(token, now);
+  }
+
+  async #verifyJwt(token: string, now: number): Promise<AccessToken | undefined> {
+    const metadata = await this.keyManager.metadata();
+    this.#jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri), {
+      [customFetch]: (url: string, init: RequestInit) =>
+        this.keyManager.fetch(url, init as never) as unknown as Promise<Response>,
+    });
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#jwks, {
+        issuer: metadata.issuer,
+        typ: 'at+jwt',
+        currentDate: new Date(now),
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JOSEError) return undefined;
+      throw err;
+    }
+    if (typeof payload.jti !== 'string' || this.#revoked.has(payload.jti)) return undefined;
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : '';
+    return {
+      username: payload.sub !== clientId ? payload.sub : undefined,
+      clientId,
+      scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
+      expiresAt: (payload.exp ?? 0) * 1000,
+    };
+  }
+
+  async #introspect(token: string, now: number): Promise<AccessToken | undefined> {
+    if (!this.introspection || token.length > 512) return undefined;
+    const id = sha256(token);
+    if (this.#revoked.has(id)) return undefined;
+    const cached = this.#opaque.get(id);
+    if (cached && cached.until > now) return cached.token;
+    const metadata = await this.keyManager.metadata();
+    const { clientId, clientSecret } = this.introspection;
+    const response = await this.keyManager.fetch(metadata.introspection_endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    if (!response.ok)
+      throw new Error(`token introspection at the Key Manager failed with status ${response.status}`);
+    const body = (await response.json()) as {
+      active?: boolean;
+      token_type?: string;
+      exp?: number;
+      scope?: string;
+      client_id?: string;
+      username?: string;
+    };
+    const accessToken =
+      body.active === true && body.token_type === 'Bearer'
+        ? {
+            username: body.username,
+            clientId: body.client_id ?? '',
+            scopes: new Set(body.scope ? body.scope.split(' ') : []),
+            expiresAt: (body.exp ?? 0) * 1000,
+          }
+        : undefined;
+    this.#opaque.set(id, {
+      token: accessToken,
+      until: Math.min(now + OPAQUE_CACHE_MS, accessToken?.expiresAt ?? now + OPAQUE_CACHE_MS),
+    });
+    return accessToken;
+  }
+
+  #forgetExpired(now: number): void {
+    if (this.#revoked.size + this.#opaque.size < 10_000) return;
+    for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
+    for (const [id, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(id);
+  }
+}

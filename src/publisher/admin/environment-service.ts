@@ -1,0 +1,102 @@
+/** Gateway environments: where APIs are deployed. Changes are announced for the gateways. */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { EventHub } from '../../events/hub.js';
+import { newEvent } from '../../events/topics.js';
+import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Tables } from '../../store/tables.js';
+import { DEFAULT_ENVIRONMENT, type Environment } from './environment-schemas.js';
+
+export class EnvironmentService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly hub: EventHub,
+    private readonly logger: Logger,
+  ) {}
+
+  async list(): Promise<Environment[]> {
+    const rows = await this.db.selectFrom('environments').selectAll().orderBy('name').execute();
+    return rows.map(toEnvironment);
+  }
+
+  async get(id: string): Promise<Environment> {
+    const row = await this.db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFound(`No gateway environment with id ${id}.`);
+    return toEnvironment(row);
+  }
+
+  async create(environment: Environment): Promise<Environment> {
+    const clash = await this.db
+      .selectFrom('environments')
+      .select('id')
+      .where('name', '=', environment.name)
+      .executeTakeFirst();
+    if (clash) throw new Conflict(`A gateway environment named "${environment.name}" already exists.`);
+    const id = randomUUID();
+    const now = Date.now();
+    await this.db
+      .insertInto('environments')
+      .values({ id, name: environment.name, body: body(environment), created_at: now, updated_at: now })
+      .execute();
+    const created = await this.get(id);
+    this.#announce('ENVIRONMENT_CREATE', created);
+    return created;
+  }
+
+  async update(id: string, environment: Environment): Promise<Environment> {
+    const before = await this.get(id);
+    if (environment.name !== before.name) {
+      throw new BadRequest(`name cannot change (it is "${before.name}"): deployments refer to it.`);
+    }
+    await this.db
+      .updateTable('environments')
+      .set({ body: body(environment), updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    const updated = await this.get(id);
+    this.#announce('ENVIRONMENT_UPDATE', updated);
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    const environment = await this.get(id);
+    if (environment.name === DEFAULT_ENVIRONMENT.name) {
+      throw new Conflict('The Default environment cannot be deleted.');
+    }
+    await this.db.deleteFrom('environments').where('id', '=', id).execute();
+    this.#announce('ENVIRONMENT_DELETE', environment);
+  }
+
+  /** Creates the Default environment when there is none. */
+  async seed(): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .insertInto('environments')
+      .values({
+        id: randomUUID(),
+        name: DEFAULT_ENVIRONMENT.name,
+        body: body(DEFAULT_ENVIRONMENT),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+  }
+
+  #announce(type: string, environment: Environment): void {
+    const payload = { id: environment.id, name: environment.name };
+    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
+      this.logger.error({ err, type, name: environment.name }, 'could not publish an environment event');
+    });
+  }
+}
+
+function body(environment: Environment): string {
+  const { id: _id, isReadOnly: _readOnly, ...rest } = environment;
+  return JSON.stringify({ type: 'hybrid', gatewayType: 'Regular', ...rest });
+}
+
+function toEnvironment(row: Tables['environments']): Environment {
+  return { id: row.id, ...(JSON.parse(row.body) as Environment), isReadOnly: false };
+}

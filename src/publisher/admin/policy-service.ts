@@ -1,0 +1,210 @@
+/**
+ * Throttling policies of the three kinds: stored as their Admin-API JSON, validated beyond the schema
+ * (unique names, IP addresses, burst settings), announced on `notification` for gateways and traffic managers.
+ */
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import type { Kysely } from 'kysely';
+import type { EventHub } from '../../events/hub.js';
+import { newEvent } from '../../events/topics.js';
+import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Tables } from '../../store/tables.js';
+import { POLICY_KINDS, type AdvancedPolicy, type Policy, type PolicyKind } from './policy-schemas.js';
+
+/** WSO2's policyType in policy events. */
+const EVENT_POLICY_TYPE: Record<PolicyKind, string> = {
+  application: 'APPLICATION',
+  subscription: 'SUBSCRIPTION',
+  advanced: 'API',
+};
+
+/** Policies every deployment relies on (the defaults of an API, an application, anonymous calls). */
+const PROTECTED: Record<PolicyKind, string[]> = {
+  application: ['Unlimited'],
+  subscription: ['Unlimited', 'Unauthenticated'],
+  advanced: ['Unlimited'],
+};
+
+function checkIp(field: string, value: string): void {
+  if (net.isIP(value) === 0)
+    throw new BadRequest(`${field} must be an IPv4 or IPv6 address, not "${value}".`);
+}
+
+function ipToBigInt(ip: string): bigint {
+  if (net.isIPv4(ip)) return ip.split('.').reduce((n, part) => (n << 8n) + BigInt(part), 0n);
+  const [head = '', tail = ''] = ip.split('::');
+  const parts = (s: string) => (s ? s.split(':') : []);
+  const groups = [
+    ...parts(head),
+    ...Array(8 - parts(head).length - parts(tail).length).fill('0'),
+    ...parts(tail),
+  ];
+  return groups.reduce((n: bigint, group: string) => (n << 16n) + BigInt(`0x${group || '0'}`), 0n);
+}
+
+/** What the schema cannot say. */
+function checkPolicy(policy: Policy): void {
+  const burst = 'burstLimit' in policy ? policy.burstLimit : 'rateLimitCount' in policy ? policy : undefined;
+  if (burst?.rateLimitCount && !burst.rateLimitTimeUnit) {
+    throw new BadRequest('rateLimitTimeUnit is required when rateLimitCount (burst control) is set.');
+  }
+  for (const [g, group] of ((policy as AdvancedPolicy).conditionalGroups ?? []).entries()) {
+    for (const [c, condition] of group.conditions.entries()) {
+      if (condition.type !== 'IPCONDITION') continue;
+      const at = `conditionalGroups[${g}].conditions[${c}].ipCondition`;
+      const ip = condition.ipCondition;
+      if (ip.ipConditionType === 'IPSPECIFIC') checkIp(`${at}.specificIP`, ip.specificIP);
+      else {
+        checkIp(`${at}.startingIP`, ip.startingIP);
+        checkIp(`${at}.endingIP`, ip.endingIP);
+        if (
+          net.isIP(ip.startingIP) !== net.isIP(ip.endingIP) ||
+          ipToBigInt(ip.startingIP) > ipToBigInt(ip.endingIP)
+        ) {
+          throw new BadRequest(`${at}: startingIP must not come after endingIP, in the same IP version.`);
+        }
+      }
+    }
+  }
+}
+
+export class PolicyService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly hub: EventHub,
+    private readonly logger: Logger,
+  ) {}
+
+  async list(kind: PolicyKind): Promise<Policy[]> {
+    const rows = await this.db
+      .selectFrom('throttling_policies')
+      .selectAll()
+      .where('kind', '=', kind)
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => this.#toPolicy(kind, row));
+  }
+
+  async get(kind: PolicyKind, id: string): Promise<Policy> {
+    const row = await this.db
+      .selectFrom('throttling_policies')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFound(`No ${kind} throttling policy with id ${id}.`);
+    return this.#toPolicy(kind, row);
+  }
+
+  async create(kind: PolicyKind, policy: Policy): Promise<Policy> {
+    checkPolicy(policy);
+    await this.#checkNameFree(kind, policy.policyName);
+    const id = randomUUID();
+    const now = Date.now();
+    await this.db
+      .insertInto('throttling_policies')
+      .values({
+        id,
+        kind,
+        name: policy.policyName,
+        body: this.#body(policy),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const created = await this.get(kind, id);
+    this.#announce('POLICY_CREATE', kind, created);
+    return created;
+  }
+
+  async update(kind: PolicyKind, id: string, policy: Policy): Promise<Policy> {
+    const before = await this.get(kind, id);
+    if (policy.policyName !== before.policyName) {
+      throw new BadRequest(
+        `policyName cannot change (it is "${before.policyName}"): it is how APIs and subscriptions refer to it.`,
+      );
+    }
+    checkPolicy(policy);
+    await this.db
+      .updateTable('throttling_policies')
+      .set({ body: this.#body(policy), updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    const updated = await this.get(kind, id);
+    this.#announce('POLICY_UPDATE', kind, updated);
+    return updated;
+  }
+
+  async delete(kind: PolicyKind, id: string): Promise<void> {
+    const policy = await this.get(kind, id);
+    if (PROTECTED[kind].includes(policy.policyName)) {
+      throw new Conflict(
+        `The ${kind} policy "${policy.policyName}" is a default policy and cannot be deleted.`,
+      );
+    }
+    await this.db.deleteFrom('throttling_policies').where('id', '=', id).execute();
+    this.#announce('POLICY_DELETE', kind, policy);
+  }
+
+  /** Adds the given policies that do not exist yet (the defaults on first start). */
+  async seed(kind: PolicyKind, policies: Policy[]): Promise<void> {
+    for (const policy of policies) {
+      const exists = await this.db
+        .selectFrom('throttling_policies')
+        .select('id')
+        .where('kind', '=', kind)
+        .where('name', '=', policy.policyName)
+        .executeTakeFirst();
+      if (exists) continue;
+      const now = Date.now();
+      await this.db
+        .insertInto('throttling_policies')
+        .values({
+          id: randomUUID(),
+          kind,
+          name: policy.policyName,
+          body: this.#body(policy),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['kind', 'name']).doNothing())
+        .execute();
+    }
+  }
+
+  async #checkNameFree(kind: PolicyKind, name: string): Promise<void> {
+    const clash = await this.db
+      .selectFrom('throttling_policies')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (clash) throw new Conflict(`A ${kind} policy named "${name}" already exists.`);
+  }
+
+  #body(policy: Policy): string {
+    const { policyId: _id, isDeployed: _deployed, type: _type, ...rest } = policy;
+    return JSON.stringify(rest);
+  }
+
+  #toPolicy(kind: PolicyKind, row: Tables['throttling_policies']): Policy {
+    return {
+      policyId: row.id,
+      ...(JSON.parse(row.body) as Policy),
+      isDeployed: true,
+      type: POLICY_KINDS[kind].type,
+    } as Policy;
+  }
+
+  #announce(type: string, kind: PolicyKind, policy: Policy): void {
+    const payload = {
+      policyId: policy.policyId,
+      policyName: policy.policyName,
+      policyType: EVENT_POLICY_TYPE[kind],
+    };
+    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
+      this.logger.error({ err, type, policyName: policy.policyName }, 'could not publish a policy event');
+    });
+  }
+}

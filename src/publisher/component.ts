@@ -1,0 +1,55 @@
+/**
+ * The Publisher as a node component. This version serves the Admin REST API's throttling policies and
+ * gateway environments; it checks callers' tokens against the Key Manager like any other component would.
+ */
+import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
+import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
+import type { BearerCheck } from '../platform/auth/bearer.js';
+import { KeyManagerClient } from '../platform/auth/key-manager-client.js';
+import { ServiceUnavailable } from '../platform/errors.js';
+import type { App } from '../platform/http-server.js';
+import { ADMIN_BASE } from './admin/admin-base.js';
+import {
+  DEFAULT_ADVANCED_POLICIES,
+  DEFAULT_APPLICATION_POLICIES,
+  DEFAULT_SUBSCRIPTION_POLICIES,
+} from './admin/default-policies.js';
+import { registerEnvironmentRoutes } from './admin/environment-routes.js';
+import { EnvironmentService } from './admin/environment-service.js';
+import { registerPolicyRoutes } from './admin/policy-routes.js';
+import { PolicyService } from './admin/policy-service.js';
+
+async function create(context: NodeContext): Promise<Component> {
+  const { config, database, hub, logger, urls, ca } = context;
+  if (!database) throw new Error('the Publisher needs the database');
+  const log = logger.child({ component: 'publisher' });
+  const policies = new PolicyService(database.db, hub, log);
+  const environments = new EnvironmentService(database.db, hub, log);
+  await policies.seed('subscription', DEFAULT_SUBSCRIPTION_POLICIES);
+  await policies.seed('application', DEFAULT_APPLICATION_POLICIES);
+  await policies.seed('advanced', DEFAULT_ADVANCED_POLICIES);
+  await environments.seed();
+
+  const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
+  const { introspection_client_id: clientId, introspection_client_secret: clientSecret } = config.services;
+  const verifier = new AccessTokenVerifier(keyManager, clientId ? { clientId, clientSecret } : undefined);
+  await verifier.followRevocations(hub);
+  const check: BearerCheck = (token) =>
+    verifier.verify(token).catch((err: unknown) => {
+      log.error({ err }, 'cannot check a token with the Key Manager');
+      throw new ServiceUnavailable(
+        'The Key Manager cannot be reached to check the token; try again shortly.',
+      );
+    });
+  return {
+    name: 'publisher',
+    register(app: App) {
+      registerPolicyRoutes(app, policies, check);
+      registerEnvironmentRoutes(app, environments, check);
+    },
+    describe: () => [`admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`],
+    close: () => keyManager.close(),
+  };
+}
+
+export const publisherComponent: ComponentDefinition = { needsDatabase: true, create };
