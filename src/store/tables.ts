@@ -97,15 +97,6 @@ export interface ThrottlingPoliciesTable {
   updated_at: number;
 }
 
-export interface DenyPoliciesTable {
-  id: string;
-  condition_type: string;
-  /** JSON: a string for API/APPLICATION/USER/IP, an object for IPRANGE (and IP with invert). */
-  condition_value: string;
-  enabled: number;
-  created_at: number;
-}
-
 export interface EnvironmentsTable {
   id: string;
   name: string;
@@ -124,7 +115,6 @@ export interface Tables {
   authorization_codes: AuthorizationCodesTable;
   login_failures: LoginFailuresTable;
   throttling_policies: ThrottlingPoliciesTable;
-  deny_policies: DenyPoliciesTable;
   environments: EnvironmentsTable;
 }
 

@@ -1,4 +1,4 @@
-/** Throttling policies, deny policies and gateway environments (the Admin API). */
+/** Throttling policies and gateway environments (the Admin API). */
 import type { Kysely, Migration } from 'kysely';
 
 export const adminTables: Migration = {
@@ -12,14 +12,6 @@ export const adminTables: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('throttling_policies_kind_name', ['kind', 'name'])
-      .execute();
-    await db.schema
-      .createTable('deny_policies')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('condition_type', 'text', (c) => c.notNull())
-      .addColumn('condition_value', 'text', (c) => c.notNull())
-      .addColumn('enabled', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('environments')
