@@ -3,39 +3,31 @@
  * either node validates, introspects and revokes what the other issued, and revocations reach every node.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitMqEventHub } from '../../src/events/rabbitmq.js';
 import type { HubEvent } from '../../src/events/topics.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startTestNode, type TestNode } from '../support/node.js';
-import { POSTGRES_URL, RABBITMQ_URL, postgresAvailable, rabbitmqAvailable } from '../support/services.js';
+import { createTemporaryDatabase, type TemporaryDatabase } from '../support/postgres.js';
+import { RABBITMQ_URL, postgresAvailable, rabbitmqAvailable } from '../support/services.js';
 
 const available = (await postgresAvailable()) && (await rabbitmqAvailable());
 const ISSUER = 'https://km.portcullis.test:9443/oauth2/token';
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(query).finally(() => client.end());
-}
 
 const form = (body: Record<string, string>) => new URLSearchParams(body).toString();
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe.runIf(available)('Key Manager high availability (PostgreSQL + RabbitMQ)', () => {
-  const dbName = `portcullis_ha_${randomBytes(5).toString('hex')}`;
+  let database: TemporaryDatabase;
   const nodes: TestNode[] = [];
   let observer: RabbitMqEventHub;
   const revocations: HubEvent[] = [];
 
   beforeAll(async () => {
-    await admin(`create database ${dbName}`);
-    const url = new URL(POSTGRES_URL);
-    url.pathname = `/${dbName}`;
+    database = await createTemporaryDatabase('portcullis_ha');
     const env = {
-      PORTCULLIS_DATABASE__URL: url.toString(),
+      PORTCULLIS_DATABASE__URL: database.url,
       PORTCULLIS_EVENT_HUB__TYPE: 'rabbitmq',
       PORTCULLIS_EVENT_HUB__BROKERS: RABBITMQ_URL,
       PORTCULLIS_KEY_MANAGER__ISSUER: ISSUER,
@@ -53,7 +45,7 @@ describe.runIf(available)('Key Manager high availability (PostgreSQL + RabbitMQ)
   afterAll(async () => {
     await observer?.close();
     for (const node of nodes) await node.close();
-    await admin(`drop database if exists ${dbName} with (force)`);
+    await database?.drop();
   });
 
   it('both nodes are ready and publish the same signing keys', async () => {

@@ -19,7 +19,7 @@ import {
   rejection,
   type TestClient,
 } from '../support/oauth-helpers.js';
-import { signIn } from '../support/oauth-login.js';
+import { signInWithPkce } from '../support/oauth-login.js';
 
 const VALIDITY = 2;
 
@@ -54,18 +54,7 @@ describe('expiry', () => {
     expect((await introspect(node, as, app, tokens.access_token)).active).toBe(true);
     await jwtVerify(tokens.access_token, jwks, { issuer: as.issuer });
     const fresh = await passwordGrant(node, as, app, adminCredentials(node), 'apim:admin');
-    const verifier = oauth.generateRandomCodeVerifier();
-    const callback = await signIn(
-      node,
-      {
-        response_type: 'code',
-        client_id: app.client.client_id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      },
-      adminCredentials(node),
-    );
+    const { callback, verifier } = await signInWithPkce(node, app.client.client_id, adminCredentials(node));
     const params = oauth.validateAuthResponse(as, app.client, callback, oauth.expectNoState);
 
     await sleep(VALIDITY * 1000 + 300);

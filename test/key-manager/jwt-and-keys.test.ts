@@ -20,7 +20,6 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../support/node.js';
 import {
-  REDIRECT_URI,
   adminCredentials,
   clientCredentials,
   discover,
@@ -30,7 +29,7 @@ import {
   registerClient,
   type TestClient,
 } from '../support/oauth-helpers.js';
-import { signIn } from '../support/oauth-login.js';
+import { signInWithPkce } from '../support/oauth-login.js';
 
 let es256: TestNode;
 /** RS256 keys, opaque tokens by default. */
@@ -205,18 +204,7 @@ describe('the database', () => {
     const secret = app.secret as string;
     const tokens = await passwordGrant(rs256, as, app, adminCredentials(rs256), 'apim:subscribe');
     const refresh = tokens.refresh_token as string;
-    const verifier = oauth.generateRandomCodeVerifier();
-    const callback = await signIn(
-      rs256,
-      {
-        response_type: 'code',
-        client_id: app.client.client_id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      },
-      adminCredentials(rs256),
-    );
+    const { callback, verifier } = await signInWithPkce(rs256, app.client.client_id, adminCredentials(rs256));
     const code = callback.searchParams.get('code') as string;
     const secrets = {
       secret,

@@ -19,7 +19,7 @@ import {
   type Credentials,
   type TestClient,
 } from '../support/oauth-helpers.js';
-import { signIn } from '../support/oauth-login.js';
+import { signInWithPkce } from '../support/oauth-login.js';
 
 let node: TestNode;
 let as: oauth.AuthorizationServer;
@@ -166,18 +166,7 @@ describe('user changes end their tokens', () => {
 
   it('a code issued before the user was disabled cannot be redeemed', async () => {
     const user = await newUser(['subscriber']);
-    const verifier = oauth.generateRandomCodeVerifier();
-    const callback = await signIn(
-      node,
-      {
-        response_type: 'code',
-        client_id: app.client.client_id,
-        redirect_uri: REDIRECT_URI,
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      },
-      user,
-    );
+    const { callback, verifier } = await signInWithPkce(node, app.client.client_id, user);
     const params = oauth.validateAuthResponse(as, app.client, callback, oauth.expectNoState);
     await users.update(user.username, { disabled: true });
     const response = await oauth.authorizationCodeGrantRequest(

@@ -5,34 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type Database } from '../../src/store/database.js';
 import { migrate } from '../../src/store/migrate.js';
-import { POSTGRES_URL, postgresAvailable } from './services.js';
+import { createTemporaryDatabase } from './postgres.js';
+import { postgresAvailable } from './services.js';
 
 export interface EngineHandle {
   /** The migrated database of the current suite. */
   readonly database: Database;
   /** The URL that opens it (for tests that need a second connection). */
   readonly url: string;
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 const postgresUp = await postgresAvailable();
@@ -49,10 +32,9 @@ export function describeEachEngine(title: string, suite: (engine: EngineHandle) 
         url = `sqlite:${path.join(dir, 'test.db')}`;
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       } else {
-        const name = `portcullis_test_${randomBytes(6).toString('hex')}`;
-        await adminQuery(`create database ${name}`);
-        url = withDatabaseName(POSTGRES_URL, name);
-        cleanup = () => adminQuery(`drop database if exists ${name} with (force)`);
+        const temporary = await createTemporaryDatabase();
+        url = temporary.url;
+        cleanup = temporary.drop;
       }
       database = openDatabase({ url, dataDir: os.tmpdir() });
       await migrate(database.db);

@@ -3,7 +3,8 @@
  * read the hidden inputs and the CSRF cookie, POST the form, and read the 303 redirect back to the client.
  */
 import type { TestNode } from './node.js';
-import type { Credentials } from './oauth-helpers.js';
+import * as oauth from 'oauth4webapi';
+import { REDIRECT_URI, type Credentials } from './oauth-helpers.js';
 
 const UNESCAPE: Record<string, string> = {
   '&amp;': '&',
@@ -100,4 +101,27 @@ export async function signIn(
   if (response.status !== 303 || !location)
     throw new Error(`sign-in answered ${response.status} without a redirect`);
   return new URL(location);
+}
+
+/** Signs in through the front channel with a fresh PKCE verifier (S256); returns the callback and verifier. */
+export async function signInWithPkce(
+  node: TestNode,
+  clientId: string,
+  credentials: Credentials,
+  extra: Record<string, string> = {},
+): Promise<{ callback: URL; verifier: string }> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const callback = await signIn(
+    node,
+    {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...extra,
+    },
+    credentials,
+  );
+  return { callback, verifier };
 }

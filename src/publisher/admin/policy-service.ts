@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import { ipToBigInt } from './ip-address.js';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
 import { newEvent } from '../../events/topics.js';
@@ -29,18 +30,6 @@ const PROTECTED: Record<PolicyKind, string[]> = {
 function checkIp(field: string, value: string): void {
   if (net.isIP(value) === 0)
     throw new BadRequest(`${field} must be an IPv4 or IPv6 address, not "${value}".`);
-}
-
-function ipToBigInt(ip: string): bigint {
-  if (net.isIPv4(ip)) return ip.split('.').reduce((n, part) => (n << 8n) + BigInt(part), 0n);
-  const [head = '', tail = ''] = ip.split('::');
-  const parts = (s: string) => (s ? s.split(':') : []);
-  const groups = [
-    ...parts(head),
-    ...Array(8 - parts(head).length - parts(tail).length).fill('0'),
-    ...parts(tail),
-  ];
-  return groups.reduce((n: bigint, group: string) => (n << 16n) + BigInt(`0x${group || '0'}`), 0n);
 }
 
 /** What the schema cannot say. */
