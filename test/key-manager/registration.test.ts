@@ -98,6 +98,23 @@ describe('registration', () => {
     expect(JSON.parse(second.registration.jsonString).grant_types).toBe('client_credentials');
   });
 
+  it('re-registering brings the token settings up to date, but never turns a client public', async () => {
+    const clientName = uniqueName('settings');
+    await registerClient(node, { clientName, grantType: 'client_credentials' });
+    const updated = await registerClient(node, {
+      clientName,
+      grantType: 'client_credentials',
+      tokenType: 'OPAQUE',
+      accessTokenValidity: 90,
+    });
+    const tokens = await clientCredentials(node, as, updated);
+    expect(tokens.expires_in).toBe(90);
+    expect(tokens.access_token.split('.')).toHaveLength(1);
+    const flipped = await registrationRequest(node, { clientName, publicClient: true });
+    expect(flipped.status).toBe(409);
+    expect((await expectWso2Error(flipped, 409)).description).toMatch(/confidential client/);
+  });
+
   it('lets a user register for itself, and an admin for another owner', async () => {
     const own = await register(node, {}, subscriber);
     expect(own.appOwner).toBe(subscriber.username);

@@ -121,15 +121,17 @@ export class ClientService {
     return clientSecret;
   }
 
-  async update(
-    clientId: string,
-    changes: Partial<Pick<NewClient, 'grantTypes' | 'redirectUris'>>,
-  ): Promise<Client> {
+  /** Brings a registration up to date; its name, owner and being public or not stay. */
+  async update(clientId: string, spec: NewClient): Promise<Client> {
     await this.db
       .updateTable('oauth_clients')
       .set({
-        ...(changes.grantTypes ? { grant_types: changes.grantTypes.join(' ') } : {}),
-        ...(changes.redirectUris ? { redirect_uris: JSON.stringify(changes.redirectUris) } : {}),
+        grant_types: spec.grantTypes.join(' '),
+        redirect_uris: JSON.stringify(spec.redirectUris),
+        token_format: spec.tokenFormat,
+        access_token_validity: spec.accessTokenValidity,
+        refresh_token_validity: spec.refreshTokenValidity,
+        saas_app: spec.saasApp ? 1 : 0,
       })
       .where('client_id', '=', clientId)
       .execute();

@@ -5,10 +5,10 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
-import { BadRequest, Forbidden } from '../../platform/errors.js';
+import { BadRequest, Conflict, Forbidden } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
-import { GRANT_TYPES, type Client, type GrantType } from '../oauth/clients.js';
+import { GRANT_TYPES, type Client, type GrantType, type NewClient } from '../oauth/clients.js';
 import { authenticateBasicUser } from './basic-user.js';
 
 export const RegistrationRequestSchema = Type.Object(
@@ -111,15 +111,7 @@ export function registerRegistrationRoute(app: App, km: KeyManager): void {
       }
       const grantTypes = parseGrantTypes(body.grantType);
       const redirectUris = parseCallback(body.callbackUrl, grantTypes);
-      const existing = await km.clients.findByName(owner, body.clientName);
-      if (existing) {
-        // Secrets are stored only as hashes, so the old one cannot be returned: a new one replaces it,
-        // and the registration's grant types and callback are brought up to date.
-        const updated = await km.clients.update(existing.clientId, { grantTypes, redirectUris });
-        const secret = updated.isPublic ? undefined : await km.clients.regenerateSecret(existing.clientId);
-        return toResponse(updated, secret);
-      }
-      const { client, clientSecret } = await km.clients.register({
+      const spec: NewClient = {
         name: body.clientName,
         owner,
         grantTypes,
@@ -129,7 +121,21 @@ export function registerRegistrationRoute(app: App, km: KeyManager): void {
         refreshTokenValidity: body.refreshTokenValidity ?? km.config.refresh_token_validity,
         isPublic: body.publicClient ?? false,
         saasApp: body.saasApp ?? false,
-      });
+      };
+      const existing = await km.clients.findByName(owner, body.clientName);
+      if (existing) {
+        if (existing.isPublic !== spec.isPublic) {
+          throw new Conflict(
+            `"${body.clientName}" is registered as a ${existing.isPublic ? 'public' : 'confidential'} client; register the other kind under another name.`,
+          );
+        }
+        // Secrets are stored only as hashes, so the old one cannot be returned: a new one replaces it,
+        // and the rest of the registration is brought up to date.
+        const updated = await km.clients.update(existing.clientId, spec);
+        const secret = updated.isPublic ? undefined : await km.clients.regenerateSecret(existing.clientId);
+        return toResponse(updated, secret);
+      }
+      const { client, clientSecret } = await km.clients.register(spec);
       return toResponse(client, clientSecret);
     },
   );
