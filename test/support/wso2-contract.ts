@@ -11,12 +11,9 @@ import yaml from 'js-yaml';
 
 export type Wso2Api = 'admin' | 'publisher' | 'devportal';
 
-/**
- * Folder holding admin-api.yaml, publisher-api.yaml and devportal-api.yaml: shared/ sits beside the
- * repository, on developers' machines and in CI alike.
- */
+/** Folder holding admin-api.yaml, publisher-api.yaml and devportal-api.yaml (copies of WSO2's, see SOURCE.md). */
 const DEFINITIONS_DIR =
-  process.env['WSO2_REST_DIR'] ?? path.resolve(import.meta.dirname, '../../../shared/reference/wso2-rest');
+  process.env['WSO2_REST_DIR'] ?? path.resolve(import.meta.dirname, '../fixtures/wso2-rest');
 
 type Node = Record<string, unknown>;
 interface Located {
