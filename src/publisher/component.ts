@@ -1,6 +1,7 @@
 /**
- * The Publisher as a node component. This version serves the Admin REST API's throttling policies and
- * gateway environments; it checks callers' tokens against the Key Manager like any other component would.
+ * The Publisher as a node component. This version serves APIs and their lifecycle (publisher API v4), and the
+ * Admin API's throttling policies and gateway environments; it checks callers' tokens against the Key Manager
+ * like any other component would.
  */
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
@@ -18,6 +19,8 @@ import { registerEnvironmentRoutes } from './admin/environment-routes.js';
 import { EnvironmentService } from './admin/environment-service.js';
 import { registerPolicyRoutes } from './admin/policy-routes.js';
 import { PolicyService } from './admin/policy-service.js';
+import { PUBLISHER_BASE, registerApiRoutes } from './apis/api-routes.js';
+import { ApiService } from './apis/api-service.js';
 
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls, ca } = context;
@@ -29,6 +32,7 @@ async function create(context: NodeContext): Promise<Component> {
   await policies.seed('application', DEFAULT_APPLICATION_POLICIES);
   await policies.seed('advanced', DEFAULT_ADVANCED_POLICIES);
   await environments.seed();
+  const apis = new ApiService(database.db, policies, hub, log);
 
   const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
   const { introspection_client_id: clientId, introspection_client_secret: clientSecret } = config.services;
@@ -46,8 +50,12 @@ async function create(context: NodeContext): Promise<Component> {
     register(app: App) {
       registerPolicyRoutes(app, policies, check);
       registerEnvironmentRoutes(app, environments, check);
+      registerApiRoutes(app, apis, check);
     },
-    describe: () => [`admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`],
+    describe: () => [
+      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs and their lifecycle)`,
+      `admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`,
+    ],
     close: () => keyManager.close(),
   };
 }

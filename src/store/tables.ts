@@ -106,6 +106,29 @@ export interface EnvironmentsTable {
   updated_at: number;
 }
 
+/** An API; `body` is the rest of its JSON as the publisher API defines it. */
+export interface ApisTable {
+  id: string;
+  name: string;
+  /** Without the version: `/pizzashack`. */
+  context: string;
+  version: string;
+  provider: string;
+  lifecycle_status: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiLifecycleHistoryTable {
+  id: string;
+  api_id: string;
+  previous_state: string;
+  post_state: string;
+  username: string;
+  updated_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -116,6 +139,8 @@ export interface Tables {
   login_failures: LoginFailuresTable;
   throttling_policies: ThrottlingPoliciesTable;
   environments: EnvironmentsTable;
+  apis: ApisTable;
+  api_lifecycle_history: ApiLifecycleHistoryTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -75,6 +75,16 @@ export class PolicyService {
     return rows.map((row) => this.#toPolicy(kind, row));
   }
 
+  /** The names of the policies of a kind, to check references to them. */
+  async names(kind: PolicyKind): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('throttling_policies')
+      .select('name')
+      .where('kind', '=', kind)
+      .execute();
+    return new Set(rows.map((r) => r.name));
+  }
+
   async get(kind: PolicyKind, id: string): Promise<Policy> {
     const row = await this.db
       .selectFrom('throttling_policies')

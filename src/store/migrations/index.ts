@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import { keyManagerTables } from './0001-key-manager.js';
 import { adminTables } from './0002-admin.js';
+import { apiTables } from './0003-apis.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
   '0002-admin': adminTables,
+  '0003-apis': apiTables,
 };

@@ -1,0 +1,123 @@
+/** /api/am/publisher/v4/apis, /apis/{apiId}, and the lifecycle resources. */
+import { Type } from 'typebox';
+import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import type { App } from '../../platform/http-server.js';
+import {
+  ApiListQuerySchema,
+  ApiListSchema,
+  ApiSchema,
+  LifecycleHistorySchema,
+  LifecycleStateSchema,
+  WorkflowResponseSchema,
+  type Api,
+  type ApiListQuery,
+} from './api-schemas.js';
+import type { ApiService } from './api-service.js';
+import {
+  LIFECYCLE_ACTIONS,
+  allowedActions,
+  displayState,
+  transition,
+  type LifecycleStatus,
+} from './lifecycle.js';
+
+export const PUBLISHER_BASE = '/api/am/publisher/v4';
+const APIS = `${PUBLISHER_BASE}/apis`;
+const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
+const LifecycleQuery = Type.Object({
+  apiId: Type.String({ maxLength: 64 }),
+  action: Type.Enum(LIFECYCLE_ACTIONS),
+});
+
+function lifecycleState(api: Api) {
+  const status = api.lifeCycleStatus as LifecycleStatus;
+  return {
+    state: displayState(status),
+    checkItems: [],
+    availableTransitions: allowedActions(status).map((event) => ({
+      event,
+      targetState: displayState(transition(status, event) as LifecycleStatus),
+    })),
+  };
+}
+
+function pageLink(query: ApiListQuery, offset: number): string {
+  const params = new URLSearchParams({ limit: String(query.limit), offset: String(offset) });
+  if (query.query) params.set('query', query.query);
+  return `/apis?${params.toString()}`;
+}
+
+export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck): void {
+  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
+  const create = requireAnyScope(check, ['apim:api_create']);
+  const edit = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
+  const remove = requireAnyScope(check, ['apim:api_delete']);
+  const publish = requireAnyScope(check, ['apim:api_publish']);
+
+  app.get(
+    APIS,
+    { preHandler: view, schema: { querystring: ApiListQuerySchema, response: { 200: ApiListSchema } } },
+    async (request) => {
+      const query = request.query;
+      const { total, list } = await apis.list(query);
+      const next = query.offset + query.limit < total ? pageLink(query, query.offset + query.limit) : '';
+      const previous = query.offset > 0 ? pageLink(query, Math.max(0, query.offset - query.limit)) : '';
+      return {
+        count: list.length,
+        list,
+        pagination: { offset: query.offset, limit: query.limit, total, next, previous },
+      };
+    },
+  );
+  app.post(
+    APIS,
+    { preHandler: create, schema: { body: ApiSchema, response: { 201: ApiSchema } } },
+    async (request, reply) => {
+      const created = await apis.create(
+        request.body,
+        request.bearer?.username ?? (request.bearer?.clientId as string),
+      );
+      return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
+    },
+  );
+  app.get(
+    `${APIS}/:apiId`,
+    { preHandler: view, schema: { params: Params, response: { 200: ApiSchema } } },
+    (request) => apis.get(request.params.apiId),
+  );
+  app.put(
+    `${APIS}/:apiId`,
+    { preHandler: edit, schema: { params: Params, body: ApiSchema, response: { 200: ApiSchema } } },
+    (request) => apis.update(request.params.apiId, request.body),
+  );
+  app.delete(`${APIS}/:apiId`, { preHandler: remove, schema: { params: Params } }, async (request, reply) => {
+    await apis.delete(request.params.apiId);
+    return reply.code(200).send();
+  });
+
+  app.post(
+    `${APIS}/change-lifecycle`,
+    {
+      preHandler: publish,
+      schema: { querystring: LifecycleQuery, response: { 200: WorkflowResponseSchema } },
+    },
+    async (request) => {
+      const user = request.bearer?.username ?? (request.bearer?.clientId as string);
+      const api = await apis.changeLifecycle(request.query.apiId, request.query.action, user);
+      return { workflowStatus: 'APPROVED' as const, lifecycleState: lifecycleState(api) };
+    },
+  );
+  app.get(
+    `${APIS}/:apiId/lifecycle-state`,
+    { preHandler: view, schema: { params: Params, response: { 200: LifecycleStateSchema } } },
+    async (request) => lifecycleState(await apis.get(request.params.apiId)),
+  );
+  app.get(
+    `${APIS}/:apiId/lifecycle-history`,
+    { preHandler: view, schema: { params: Params, response: { 200: LifecycleHistorySchema } } },
+    async (request) => {
+      const list = await apis.history(request.params.apiId);
+      return { count: list.length, list };
+    },
+  );
+}

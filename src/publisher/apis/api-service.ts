@@ -1,0 +1,324 @@
+/**
+ * APIs: create, read, update, delete, list, and move through the lifecycle. Each change is announced on
+ * `notification` (WSO2's API_CREATE, API_UPDATE, API_DELETE, API_LIFECYCLE_CHANGE).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { EventHub } from '../../events/hub.js';
+import { newEvent } from '../../events/topics.js';
+import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Tables } from '../../store/tables.js';
+import type { PolicyService } from '../admin/policy-service.js';
+import { checkApi, normaliseContext } from './api-checks.js';
+import type { Api, ApiInfo, ApiListQuery } from './api-schemas.js';
+import { allowedActions, displayState, transition, type LifecycleStatus } from './lifecycle.js';
+
+type ApiRow = Tables['apis'];
+
+/** WSO2 gives an API without operations one resource per verb on `/*`. */
+const DEFAULT_OPERATIONS: NonNullable<Api['operations']> = (
+  ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'] as const
+).map((verb) => ({
+  target: '/*',
+  verb,
+  authType: 'Application & Application User',
+  throttlingPolicy: 'Unlimited',
+  scopes: [],
+}));
+
+/** The fields kept in columns, not in the JSON body. */
+type ColumnFields =
+  'id' | 'name' | 'context' | 'version' | 'provider' | 'lifeCycleStatus' | 'createdTime' | 'lastUpdatedTime';
+
+function body(api: Api): string {
+  const {
+    id: _i,
+    name: _n,
+    context: _c,
+    version: _v,
+    provider: _p,
+    lifeCycleStatus: _l,
+    createdTime: _ct,
+    lastUpdatedTime: _u,
+    ...rest
+  } = api;
+  return JSON.stringify(rest);
+}
+
+function toApi(row: ApiRow): Api {
+  return {
+    id: row.id,
+    name: row.name,
+    context: row.context,
+    version: row.version,
+    provider: row.provider,
+    lifeCycleStatus: row.lifecycle_status as LifecycleStatus,
+    ...(JSON.parse(row.body) as Omit<Api, ColumnFields>),
+    createdTime: String(row.created_at),
+    lastUpdatedTime: String(row.updated_at),
+  };
+}
+
+function toInfo(api: Api): ApiInfo {
+  return {
+    id: api.id as string,
+    name: api.name,
+    ...(api.description !== undefined ? { description: api.description } : {}),
+    context: api.context,
+    version: api.version,
+    provider: api.provider as string,
+    type: api.type ?? 'HTTP',
+    lifeCycleStatus: api.lifeCycleStatus as string,
+    securityScheme: api.securityScheme ?? [],
+    createdTime: api.createdTime as string,
+    updatedTime: api.lastUpdatedTime as string,
+  };
+}
+
+/** `name:pizza tag:food status:PUBLISHED context:/shop`, or bare words matched against the name. */
+function matches(api: Api, query: string | undefined): boolean {
+  if (!query?.trim()) return true;
+  return query
+    .trim()
+    .split(/\s+/)
+    .every((term) => {
+      const colon = term.indexOf(':');
+      const [field, value] =
+        colon > 0 ? [term.slice(0, colon).toLowerCase(), term.slice(colon + 1)] : ['name', term];
+      const v = value.toLowerCase();
+      switch (field) {
+        case 'name':
+          return api.name.toLowerCase().includes(v);
+        case 'context':
+          return api.context.toLowerCase().includes(v);
+        case 'tag':
+          return (api.tags ?? []).some((t) => t.toLowerCase() === v);
+        case 'status':
+          return api.lifeCycleStatus?.toLowerCase() === v;
+        case 'version':
+          return api.version.toLowerCase() === v;
+        case 'provider':
+          return api.provider?.toLowerCase() === v;
+        default:
+          throw new BadRequest(
+            `query: unknown attribute "${field}"; use name, context, tag, status, version or provider.`,
+          );
+      }
+    });
+}
+
+const SORT_KEYS: Record<ApiListQuery['sortBy'], (api: Api) => string | number> = {
+  name: (api) => api.name.toLowerCase(),
+  version: (api) => api.version,
+  createdTime: (api) => Number(api.createdTime),
+  status: (api) => api.lifeCycleStatus ?? '',
+};
+
+export class ApiService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly policies: PolicyService,
+    private readonly hub: EventHub,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(input: Api, provider: string): Promise<Api> {
+    const api: Api = {
+      type: 'HTTP',
+      transport: ['http', 'https'],
+      policies: [],
+      securityScheme: ['oauth2'],
+      visibility: 'PUBLIC',
+      authorizationHeader: 'Authorization',
+      isDefaultVersion: false,
+      tags: [],
+      scopes: [],
+      ...input,
+      operations: input.operations?.length ? input.operations : DEFAULT_OPERATIONS,
+      context: normaliseContext(input.context),
+    };
+    await this.#check(api, undefined);
+    const id = randomUUID();
+    const now = Date.now();
+    await this.db
+      .insertInto('apis')
+      .values({
+        id,
+        name: api.name,
+        context: api.context,
+        version: api.version,
+        provider,
+        lifecycle_status: 'CREATED',
+        body: body(api),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    if (api.isDefaultVersion) await this.#makeDefault(id, api.name);
+    const created = await this.get(id);
+    this.#announce('API_CREATE', created);
+    return created;
+  }
+
+  async get(id: string): Promise<Api> {
+    const row = await this.db.selectFrom('apis').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFound(`No API with id ${id}.`);
+    return toApi(row);
+  }
+
+  async list(query: ApiListQuery): Promise<{ total: number; list: ApiInfo[] }> {
+    const rows = await this.db.selectFrom('apis').selectAll().execute();
+    const key = SORT_KEYS[query.sortBy];
+    const direction = query.sortOrder === 'asc' ? 1 : -1;
+    const found = rows
+      .map(toApi)
+      .filter((api) => matches(api, query.query))
+      .sort((a, b) => (key(a) < key(b) ? -direction : key(a) > key(b) ? direction : 0));
+    return { total: found.length, list: found.slice(query.offset, query.offset + query.limit).map(toInfo) };
+  }
+
+  /** Replaces what may change; name, context, version and provider stay (a new version is a new API). */
+  async update(id: string, input: Api): Promise<Api> {
+    const before = await this.get(id);
+    for (const field of ['name', 'version'] as const) {
+      if (input[field] !== before[field])
+        throw new BadRequest(
+          `${field} cannot change (it is "${before[field]}"); create a new version instead.`,
+        );
+    }
+    if (normaliseContext(input.context) !== before.context) {
+      throw new BadRequest(`context cannot change (it is "${before.context}"); create a new API instead.`);
+    }
+    const api: Api = { ...input, context: before.context, operations: input.operations ?? before.operations };
+    await this.#check(api, id);
+    await this.db
+      .updateTable('apis')
+      .set({ body: body(api), updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    if (api.isDefaultVersion) await this.#makeDefault(id, api.name);
+    const updated = await this.get(id);
+    this.#announce('API_UPDATE', updated);
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    const api = await this.get(id);
+    await this.db.deleteFrom('apis').where('id', '=', id).execute();
+    this.#announce('API_DELETE', api);
+  }
+
+  async changeLifecycle(id: string, action: string, user: string): Promise<Api> {
+    const api = await this.get(id);
+    const from = api.lifeCycleStatus as LifecycleStatus;
+    const to = transition(from, action);
+    if (!to) {
+      throw new BadRequest(
+        `"${action}" is not allowed from ${displayState(from)}; allowed: ${allowedActions(from).join(', ') || 'none'}.`,
+      );
+    }
+    if (to === 'PUBLISHED' || to === 'PROTOTYPED') {
+      if (!api.endpointConfig) throw new BadRequest(`An API needs an endpointConfig before "${action}".`);
+      if (to === 'PUBLISHED' && !api.policies?.length) {
+        throw new BadRequest(
+          'An API needs at least one subscription policy (policies) before it is published.',
+        );
+      }
+    }
+    const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('apis')
+        .set({ lifecycle_status: to, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .insertInto('api_lifecycle_history')
+        .values({
+          id: randomUUID(),
+          api_id: id,
+          previous_state: from,
+          post_state: to,
+          username: user,
+          updated_at: now,
+        })
+        .execute();
+    });
+    const changed = await this.get(id);
+    this.#announce('API_LIFECYCLE_CHANGE', changed, { previousStatus: from, action });
+    return changed;
+  }
+
+  async history(
+    id: string,
+  ): Promise<{ previousState: string; postState: string; user: string; updatedTime: string }[]> {
+    await this.get(id);
+    const rows = await this.db
+      .selectFrom('api_lifecycle_history')
+      .selectAll()
+      .where('api_id', '=', id)
+      .orderBy('updated_at')
+      .execute();
+    return rows.map((r) => ({
+      previousState: displayState(r.previous_state as LifecycleStatus),
+      postState: displayState(r.post_state as LifecycleStatus),
+      user: r.username,
+      updatedTime: new Date(r.updated_at).toISOString(),
+    }));
+  }
+
+  async #check(api: Api, id: string | undefined): Promise<void> {
+    checkApi(api, {
+      subscription: await this.policies.names('subscription'),
+      advanced: await this.policies.names('advanced'),
+    });
+    const others = await this.db
+      .selectFrom('apis')
+      .select(['id', 'name', 'version', 'context'])
+      .where((eb) => eb.or([eb('name', '=', api.name), eb('context', '=', api.context)]))
+      .execute();
+    for (const other of others.filter((o) => o.id !== id)) {
+      if (other.name === api.name && other.version === api.version) {
+        throw new Conflict(`An API named "${api.name}" with version ${api.version} already exists.`);
+      }
+      if (other.context === api.context && other.name !== api.name) {
+        throw new Conflict(`context ${api.context} is used by the API "${other.name}".`);
+      }
+    }
+  }
+
+  /** Only one version of an API answers on its bare context. */
+  async #makeDefault(id: string, name: string): Promise<void> {
+    const others = await this.db
+      .selectFrom('apis')
+      .selectAll()
+      .where('name', '=', name)
+      .where('id', '!=', id)
+      .execute();
+    for (const row of others) {
+      const rest = JSON.parse(row.body) as Api;
+      if (!rest.isDefaultVersion) continue;
+      await this.db
+        .updateTable('apis')
+        .set({ body: JSON.stringify({ ...rest, isDefaultVersion: false }) })
+        .where('id', '=', row.id)
+        .execute();
+    }
+  }
+
+  #announce(type: string, api: Api, extra: Record<string, unknown> = {}): void {
+    const payload = {
+      apiId: api.id,
+      name: api.name,
+      version: api.version,
+      context: api.context,
+      provider: api.provider,
+      lifecycleStatus: api.lifeCycleStatus,
+      ...extra,
+    };
+    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
+      this.logger.error({ err, type, apiId: api.id }, 'could not publish an API event');
+    });
+  }
+}
