@@ -21,6 +21,8 @@ import { registerPolicyRoutes } from './admin/policy-routes.js';
 import { PolicyService } from './admin/policy-service.js';
 import { PUBLISHER_BASE, registerApiRoutes } from './apis/api-routes.js';
 import { ApiService } from './apis/api-service.js';
+import { registerRevisionRoutes } from './apis/revision-routes.js';
+import { RevisionService } from './apis/revision-service.js';
 
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls, ca } = context;
@@ -32,7 +34,8 @@ async function create(context: NodeContext): Promise<Component> {
   await policies.seed('application', DEFAULT_APPLICATION_POLICIES);
   await policies.seed('advanced', DEFAULT_ADVANCED_POLICIES);
   await environments.seed();
-  const apis = new ApiService(database.db, policies, hub, log);
+  const revisions = new RevisionService(database.db, environments, hub, log);
+  const apis = new ApiService(database.db, policies, revisions, hub, log);
 
   const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
   const { introspection_client_id: clientId, introspection_client_secret: clientSecret } = config.services;
@@ -51,9 +54,10 @@ async function create(context: NodeContext): Promise<Component> {
       registerPolicyRoutes(app, policies, check);
       registerEnvironmentRoutes(app, environments, check);
       registerApiRoutes(app, apis, check);
+      registerRevisionRoutes(app, revisions, check);
     },
     describe: () => [
-      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs and their lifecycle)`,
+      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, lifecycle, revisions, deployments)`,
       `admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`,
     ],
     close: () => keyManager.close(),

@@ -129,6 +129,27 @@ export interface ApiLifecycleHistoryTable {
   updated_at: number;
 }
 
+export interface ApiRevisionsTable {
+  id: string;
+  api_id: string;
+  /** 1, 2, 3…: "Revision N". */
+  number: number;
+  description: string;
+  /** The API's JSON when the revision was made: what gateways run. */
+  snapshot: string;
+  created_at: number;
+}
+
+export interface ApiDeploymentsTable {
+  api_id: string;
+  revision_id: string;
+  /** The environment's name; one revision of an API per environment. */
+  environment: string;
+  vhost: string;
+  display_on_devportal: number;
+  deployed_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -141,6 +162,8 @@ export interface Tables {
   environments: EnvironmentsTable;
   apis: ApisTable;
   api_lifecycle_history: ApiLifecycleHistoryTable;
+  api_revisions: ApiRevisionsTable;
+  api_deployments: ApiDeploymentsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -64,6 +64,16 @@ export class EnvironmentService {
     if (environment.name === DEFAULT_ENVIRONMENT.name) {
       throw new Conflict('The Default environment cannot be deleted.');
     }
+    const deployed = await this.db
+      .selectFrom('api_deployments')
+      .innerJoin('apis', 'apis.id', 'api_deployments.api_id')
+      .select(['apis.name', 'apis.version'])
+      .where('api_deployments.environment', '=', environment.name)
+      .execute();
+    if (deployed.length > 0) {
+      const names = deployed.map((d) => `${d.name} ${d.version}`).join(', ');
+      throw new Conflict(`The environment "${environment.name}" runs APIs (${names}): undeploy them first.`);
+    }
     await this.db.deleteFrom('environments').where('id', '=', id).execute();
     this.#announce('ENVIRONMENT_DELETE', environment);
   }

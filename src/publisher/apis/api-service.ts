@@ -10,6 +10,7 @@ import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
 import type { PolicyService } from '../admin/policy-service.js';
+import type { RevisionService } from './revision-service.js';
 import { checkApi, normaliseContext } from './api-checks.js';
 import type { Api, ApiInfo, ApiListQuery } from './api-schemas.js';
 import { allowedActions, displayState, transition, type LifecycleStatus } from './lifecycle.js';
@@ -46,7 +47,8 @@ function body(api: Api): string {
   return JSON.stringify(rest);
 }
 
-function toApi(row: ApiRow): Api {
+/** The API object of a stored row. */
+export function toApi(row: ApiRow): Api {
   return {
     id: row.id,
     name: row.name,
@@ -119,6 +121,7 @@ export class ApiService {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly policies: PolicyService,
+    private readonly revisions: RevisionService,
     private readonly hub: EventHub,
     private readonly logger: Logger,
   ) {}
@@ -205,6 +208,7 @@ export class ApiService {
 
   async delete(id: string): Promise<void> {
     const api = await this.get(id);
+    await this.revisions.undeployAll(id);
     await this.db.deleteFrom('apis').where('id', '=', id).execute();
     this.#announce('API_DELETE', api);
   }
@@ -245,6 +249,8 @@ export class ApiService {
         })
         .execute();
     });
+    // A retired API leaves every gateway.
+    if (to === 'RETIRED') await this.revisions.undeployAll(id);
     const changed = await this.get(id);
     this.#announce('API_LIFECYCLE_CHANGE', changed, { previousStatus: from, action });
     return changed;

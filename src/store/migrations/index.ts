@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import { keyManagerTables } from './0001-key-manager.js';
 import { adminTables } from './0002-admin.js';
 import { apiTables } from './0003-apis.js';
+import { revisionTables } from './0004-revisions.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
   '0002-admin': adminTables,
   '0003-apis': apiTables,
+  '0004-revisions': revisionTables,
 };
