@@ -3,6 +3,7 @@
  * Admin API's throttling policies and gateway environments; it checks callers' tokens against the Key Manager
  * like any other component would.
  */
+import multipart from '@fastify/multipart';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
 import type { BearerCheck } from '../platform/auth/bearer.js';
@@ -21,6 +22,7 @@ import { registerPolicyRoutes } from './admin/policy-routes.js';
 import { PolicyService } from './admin/policy-service.js';
 import { PUBLISHER_BASE, registerApiRoutes } from './apis/api-routes.js';
 import { ApiService } from './apis/api-service.js';
+import { registerDefinitionRoutes } from './apis/definition-routes.js';
 import { registerRevisionRoutes } from './apis/revision-routes.js';
 import { RevisionService } from './apis/revision-service.js';
 
@@ -50,11 +52,24 @@ async function create(context: NodeContext): Promise<Component> {
     });
   return {
     name: 'publisher',
-    register(app: App) {
+    async register(app: App) {
       registerPolicyRoutes(app, policies, check);
       registerEnvironmentRoutes(app, environments, check);
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
+      await app.register(async (definitions: App) => {
+        // Definitions arrive as files: one at most, no larger than any other request body.
+        await definitions.register(multipart, {
+          attachFieldsToBody: 'keyValues',
+          limits: {
+            files: 1,
+            fileSize: config.http.body_limit,
+            fields: 10,
+            fieldSize: config.http.body_limit,
+          },
+        });
+        registerDefinitionRoutes(definitions, apis, check);
+      });
     },
     describe: () => [
       `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, lifecycle, revisions, deployments)`,

@@ -150,6 +150,13 @@ export interface ApiDeploymentsTable {
   deployed_at: number;
 }
 
+export interface ApiDefinitionsTable {
+  api_id: string;
+  /** The OpenAPI (3.x) or Swagger (2.0) document, as JSON. */
+  definition: string;
+  updated_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -164,6 +171,7 @@ export interface Tables {
   api_lifecycle_history: ApiLifecycleHistoryTable;
   api_revisions: ApiRevisionsTable;
   api_deployments: ApiDeploymentsTable;
+  api_definitions: ApiDefinitionsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -13,6 +13,7 @@ import type { PolicyService } from '../admin/policy-service.js';
 import type { RevisionService } from './revision-service.js';
 import { checkApi, normaliseContext } from './api-checks.js';
 import type { Api, ApiInfo, ApiListQuery } from './api-schemas.js';
+import { definitionFor, inStep, operationsFrom, type Definition } from './openapi.js';
 import { allowedActions, displayState, transition, type LifecycleStatus } from './lifecycle.js';
 
 type ApiRow = Tables['apis'];
@@ -126,7 +127,8 @@ export class ApiService {
     private readonly logger: Logger,
   ) {}
 
-  async create(input: Api, provider: string): Promise<Api> {
+  /** Creates an API; with an imported definition, its operations come from the definition's paths. */
+  async create(input: Api, provider: string, imported?: Definition): Promise<Api> {
     const api: Api = {
       type: 'HTTP',
       transport: ['http', 'https'],
@@ -138,7 +140,11 @@ export class ApiService {
       tags: [],
       scopes: [],
       ...input,
-      operations: input.operations?.length ? input.operations : DEFAULT_OPERATIONS,
+      operations: imported
+        ? operationsFrom(imported)
+        : input.operations?.length
+          ? input.operations
+          : DEFAULT_OPERATIONS,
       context: normaliseContext(input.context),
     };
     await this.#check(api, undefined);
@@ -158,6 +164,7 @@ export class ApiService {
         updated_at: now,
       })
       .execute();
+    await this.#saveDefinition(id, imported ? inStep(imported, api.operations ?? []) : definitionFor(api));
     if (api.isDefaultVersion) await this.#makeDefault(id, api.name);
     const created = await this.get(id);
     this.#announce('API_CREATE', created);
@@ -204,6 +211,26 @@ export class ApiService {
     const updated = await this.get(id);
     this.#announce('API_UPDATE', updated);
     return updated;
+  }
+
+  /** The API's OpenAPI definition, kept in step with its operations. */
+  async definition(id: string): Promise<Definition> {
+    const api = await this.get(id);
+    const row = await this.db
+      .selectFrom('api_definitions')
+      .select('definition')
+      .where('api_id', '=', id)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.definition) as Definition) : definitionFor(api);
+  }
+
+  /** Replaces the definition (validated by the caller); the operations follow its paths. */
+  async replaceDefinition(id: string, definition: Definition): Promise<Definition> {
+    const api = await this.get(id);
+    const operations = operationsFrom(definition, api.operations);
+    await this.update(id, { ...api, operations });
+    await this.#saveDefinition(id, inStep(definition, operations));
+    return this.definition(id);
   }
 
   async delete(id: string): Promise<void> {
@@ -292,6 +319,17 @@ export class ApiService {
         throw new Conflict(`context ${api.context} is used by the API "${other.name}".`);
       }
     }
+  }
+
+  async #saveDefinition(id: string, definition: Definition): Promise<void> {
+    const values = { api_id: id, definition: JSON.stringify(definition), updated_at: Date.now() };
+    await this.db
+      .insertInto('api_definitions')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('api_id').doUpdateSet({ definition: values.definition, updated_at: values.updated_at }),
+      )
+      .execute();
   }
 
   /** Only one version of an API answers on its bare context. */

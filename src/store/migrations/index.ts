@@ -4,10 +4,12 @@ import { keyManagerTables } from './0001-key-manager.js';
 import { adminTables } from './0002-admin.js';
 import { apiTables } from './0003-apis.js';
 import { revisionTables } from './0004-revisions.js';
+import { apiDefinitionTables } from './0005-api-definitions.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
   '0002-admin': adminTables,
   '0003-apis': apiTables,
   '0004-revisions': revisionTables,
+  '0005-api-definitions': apiDefinitionTables,
 };

@@ -1,0 +1,90 @@
+/**
+ * POST /apis/import-openapi (multipart `file` or `inlineAPIDefinition`, plus `additionalProperties`) and
+ * GET/PUT /apis/{apiId}/swagger (multipart `apiDefinition` or `file`), as WSO2's publisher API v4 has them.
+ */
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Value } from 'typebox/value';
+import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import { BadRequest } from '../../platform/errors.js';
+import type { App } from '../../platform/http-server.js';
+import { PUBLISHER_BASE } from './api-routes.js';
+import { ApiSchema, type Api } from './api-schemas.js';
+import type { ApiService } from './api-service.js';
+import { parseDefinition, validateDefinition, type Definition } from './openapi.js';
+
+const APIS = `${PUBLISHER_BASE}/apis`;
+const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
+
+/** The multipart fields, as @fastify/multipart's `keyValues` mode gives them. */
+function fields(request: FastifyRequest): Record<string, unknown> {
+  if (!request.isMultipart()) throw new BadRequest('Send multipart/form-data.');
+  return (request.body ?? {}) as Record<string, unknown>;
+}
+
+function text(value: unknown): string | undefined {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+async function definitionFrom(values: Record<string, unknown>, names: string[]): Promise<Definition> {
+  const source = names.map((name) => text(values[name])).find((v) => v !== undefined);
+  if (!source)
+    throw new BadRequest(`Send the definition as one of the multipart fields ${names.join(', ')}.`);
+  const definition = parseDefinition(source);
+  await validateDefinition(definition);
+  return definition;
+}
+
+/** additionalProperties: the API's own fields; name and version default to the definition's info. */
+function apiFrom(values: Record<string, unknown>, definition: Definition): Api {
+  let extra: Record<string, unknown> = {};
+  const raw = text(values.additionalProperties);
+  if (raw) {
+    try {
+      extra = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      throw new BadRequest('additionalProperties must be a JSON object of API fields.');
+    }
+  }
+  const info = (definition.info ?? {}) as { title?: string; version?: string; description?: string };
+  const api = {
+    ...(info.description ? { description: info.description } : {}),
+    name: info.title,
+    version: info.version,
+    ...extra,
+    operations: undefined,
+  };
+  const errors = [...Value.Errors(ApiSchema, api)];
+  if (errors.length > 0) {
+    throw new BadRequest(
+      `additionalProperties: ${errors.map((e) => `${e.instancePath.slice(1).replaceAll('/', '.') || '(root)'} ${e.message}`).join('; ')}`,
+    );
+  }
+  return api as Api;
+}
+
+export function registerDefinitionRoutes(app: App, apis: ApiService, check: BearerCheck): void {
+  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
+  const create = requireAnyScope(check, ['apim:api_create']);
+  const edit = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
+
+  app.post(
+    `${APIS}/import-openapi`,
+    { preHandler: create, schema: { response: { 201: ApiSchema } } },
+    async (request, reply) => {
+      const values = fields(request);
+      const definition = await definitionFrom(values, ['file', 'inlineAPIDefinition']);
+      const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
+      const created = await apis.create(apiFrom(values, definition), owner, definition);
+      return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
+    },
+  );
+  app.get(`${APIS}/:apiId/swagger`, { preHandler: view, schema: { params: Params } }, (request) =>
+    apis.definition(request.params.apiId),
+  );
+  app.put(`${APIS}/:apiId/swagger`, { preHandler: edit, schema: { params: Params } }, async (request) => {
+    const definition = await definitionFrom(fields(request), ['apiDefinition', 'file']);
+    return apis.replaceDefinition(request.params.apiId, definition);
+  });
+}
