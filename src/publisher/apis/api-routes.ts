@@ -24,6 +24,11 @@ import {
 export const PUBLISHER_BASE = '/api/am/publisher/v4';
 const APIS = `${PUBLISHER_BASE}/apis`;
 const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
+const CopyQuery = Type.Object({
+  apiId: Type.String({ maxLength: 64 }),
+  newVersion: ApiSchema.properties.version,
+  defaultVersion: Type.Boolean({ default: false }),
+});
 const LifecycleQuery = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   action: Type.Enum(LIFECYCLE_ACTIONS),
@@ -95,6 +100,16 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
     return reply.code(200).send();
   });
 
+  app.post(
+    `${APIS}/copy-api`,
+    { preHandler: create, schema: { querystring: CopyQuery, response: { 201: ApiSchema } } },
+    async (request, reply) => {
+      const { apiId, newVersion, defaultVersion } = request.query;
+      const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
+      const copy = await apis.copy(apiId, newVersion, defaultVersion, owner);
+      return reply.code(201).header('location', `${APIS}/${copy.id}`).send(copy);
+    },
+  );
   app.post(
     `${APIS}/change-lifecycle`,
     {

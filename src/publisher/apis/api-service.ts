@@ -141,7 +141,7 @@ export class ApiService {
       scopes: [],
       ...input,
       operations: imported
-        ? operationsFrom(imported)
+        ? operationsFrom(imported, input.operations)
         : input.operations?.length
           ? input.operations
           : DEFAULT_OPERATIONS,
@@ -211,6 +211,24 @@ export class ApiService {
     const updated = await this.get(id);
     this.#announce('API_UPDATE', updated);
     return updated;
+  }
+
+  /** A new version of an API: the same name and context, everything else copied, lifecycle CREATED. */
+  async copy(id: string, newVersion: string, isDefaultVersion: boolean, provider: string): Promise<Api> {
+    const source = await this.get(id);
+    const definition = await this.definition(id);
+    const {
+      id: _id,
+      lifeCycleStatus: _status,
+      createdTime: _created,
+      lastUpdatedTime: _updated,
+      ...fields
+    } = source;
+    const info = (definition.info ?? {}) as Record<string, unknown>;
+    return this.create({ ...fields, version: newVersion, isDefaultVersion }, provider, {
+      ...definition,
+      info: { ...info, version: newVersion },
+    });
   }
 
   /** The API's OpenAPI definition, kept in step with its operations. */
