@@ -3,7 +3,7 @@
  * Admin API's throttling policies and gateway environments; it checks callers' tokens against the Key Manager
  * like any other component would.
  */
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
 import type { BearerCheck } from '../platform/auth/bearer.js';
@@ -23,6 +23,8 @@ import { PolicyService } from './admin/policy-service.js';
 import { PUBLISHER_BASE, registerApiRoutes } from './apis/api-routes.js';
 import { ApiService } from './apis/api-service.js';
 import { registerDefinitionRoutes } from './apis/definition-routes.js';
+import { registerDocumentRoutes } from './apis/document-routes.js';
+import { DocumentService } from './apis/document-service.js';
 import { registerRevisionRoutes } from './apis/revision-routes.js';
 import { RevisionService } from './apis/revision-service.js';
 
@@ -38,6 +40,7 @@ async function create(context: NodeContext): Promise<Component> {
   await environments.seed();
   const revisions = new RevisionService(database.db, environments, hub, log);
   const apis = new ApiService(database.db, policies, revisions, hub, log);
+  const documents = new DocumentService(database.db);
 
   const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
   const { introspection_client_id: clientId, introspection_client_secret: clientSecret } = config.services;
@@ -57,10 +60,14 @@ async function create(context: NodeContext): Promise<Component> {
       registerEnvironmentRoutes(app, environments, check);
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
-      await app.register(async (definitions: App) => {
-        // Definitions arrive as files: one at most, no larger than any other request body.
-        await definitions.register(multipart, {
+      // Definitions and documents arrive as multipart files: one at most, no larger than any other body.
+      await app.register(async (uploads: App) => {
+        await uploads.register(multipart, {
           attachFieldsToBody: 'keyValues',
+          // A file field becomes { bytes, fileName }: documents keep the name of the file.
+          onFile: async (part: MultipartFile & { value?: unknown }) => {
+            part.value = { bytes: await part.toBuffer(), fileName: part.filename };
+          },
           limits: {
             files: 1,
             fileSize: config.http.body_limit,
@@ -68,11 +75,12 @@ async function create(context: NodeContext): Promise<Component> {
             fieldSize: config.http.body_limit,
           },
         });
-        registerDefinitionRoutes(definitions, apis, check);
+        registerDefinitionRoutes(uploads, apis, check);
+        registerDocumentRoutes(uploads, documents, check);
       });
     },
     describe: () => [
-      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, lifecycle, revisions, deployments)`,
+      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents)`,
       `admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`,
     ],
     close: () => keyManager.close(),

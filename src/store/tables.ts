@@ -157,6 +157,20 @@ export interface ApiDefinitionsTable {
   updated_at: number;
 }
 
+export interface ApiDocumentsTable {
+  id: string;
+  api_id: string;
+  name: string;
+  /** The document's metadata as the publisher API defines it (type, summary, sourceType, …). */
+  body: string;
+  /** Inline or markdown text; a file's bytes in base64. */
+  content: string | null;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+  updated_by: string;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -172,6 +186,7 @@ export interface Tables {
   api_revisions: ApiRevisionsTable;
   api_deployments: ApiDeploymentsTable;
   api_definitions: ApiDefinitionsTable;
+  api_documents: ApiDocumentsTable;
 }
 
 export type User = Selectable<UsersTable>;

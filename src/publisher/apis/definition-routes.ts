@@ -16,14 +16,15 @@ import { parseDefinition, validateDefinition, type Definition } from './openapi.
 const APIS = `${PUBLISHER_BASE}/apis`;
 const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 
-/** The multipart fields, as @fastify/multipart's `keyValues` mode gives them. */
+/** The multipart fields, as @fastify/multipart's `keyValues` mode gives them (files as `{bytes, fileName}`). */
 function fields(request: FastifyRequest): Record<string, unknown> {
   if (!request.isMultipart()) throw new BadRequest('Send multipart/form-data.');
   return (request.body ?? {}) as Record<string, unknown>;
 }
 
 function text(value: unknown): string | undefined {
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  const file = value as { bytes?: unknown } | undefined;
+  if (file && Buffer.isBuffer(file.bytes)) return file.bytes.toString('utf8');
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 

@@ -5,6 +5,7 @@ import { adminTables } from './0002-admin.js';
 import { apiTables } from './0003-apis.js';
 import { revisionTables } from './0004-revisions.js';
 import { apiDefinitionTables } from './0005-api-definitions.js';
+import { documentTables } from './0006-documents.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-apis': apiTables,
   '0004-revisions': revisionTables,
   '0005-api-definitions': apiDefinitionTables,
+  '0006-documents': documentTables,
 };

@@ -1,0 +1,129 @@
+/** /apis/{apiId}/documents[/{documentId}[/content]] (publisher API v4). */
+import { Type } from 'typebox';
+import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import { BadRequest } from '../../platform/errors.js';
+import type { App } from '../../platform/http-server.js';
+import { PUBLISHER_BASE } from './api-routes.js';
+import { DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from './document-schemas.js';
+import type { DocumentService } from './document-service.js';
+
+const APIS = `${PUBLISHER_BASE}/apis`;
+const ApiParams = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
+const DocumentParams = Type.Object({
+  apiId: Type.String({ maxLength: 64 }),
+  documentId: Type.String({ maxLength: 64 }),
+});
+
+/** A multipart file part as @fastify/multipart's `keyValues` mode gives it, with its name kept by `onFile`. */
+interface UploadedFile {
+  bytes: Buffer;
+  fileName: string;
+}
+
+/** Registered in a scope with multipart: the content upload is multipart/form-data. */
+export function registerDocumentRoutes(app: App, documents: DocumentService, check: BearerCheck): void {
+  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
+  const manage = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
+  const user = (bearer: { username: string | undefined; clientId: string } | undefined) =>
+    bearer?.username ?? (bearer?.clientId as string);
+
+  app.get(
+    `${APIS}/:apiId/documents`,
+    {
+      preHandler: view,
+      schema: {
+        params: ApiParams,
+        querystring: DocumentListQuerySchema,
+        response: { 200: DocumentListSchema },
+      },
+    },
+    async (request) => {
+      const all = await documents.list(request.params.apiId);
+      const { limit, offset } = request.query;
+      const list = all.slice(offset, offset + limit);
+      const link = (at: number) => `/apis/${request.params.apiId}/documents?limit=${limit}&offset=${at}`;
+      return {
+        count: list.length,
+        list,
+        pagination: {
+          offset,
+          limit,
+          total: all.length,
+          next: offset + limit < all.length ? link(offset + limit) : '',
+          previous: offset > 0 ? link(Math.max(0, offset - limit)) : '',
+        },
+      };
+    },
+  );
+  app.post(
+    `${APIS}/:apiId/documents`,
+    {
+      preHandler: manage,
+      schema: { params: ApiParams, body: DocumentSchema, response: { 201: DocumentSchema } },
+    },
+    async (request, reply) => {
+      const created = await documents.create(request.params.apiId, request.body, user(request.bearer));
+      return reply
+        .code(201)
+        .header('location', `${APIS}/${request.params.apiId}/documents/${created.documentId}`)
+        .send(created);
+    },
+  );
+  app.get(
+    `${APIS}/:apiId/documents/:documentId`,
+    { preHandler: view, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
+    (request) => documents.get(request.params.apiId, request.params.documentId),
+  );
+  app.put(
+    `${APIS}/:apiId/documents/:documentId`,
+    {
+      preHandler: manage,
+      schema: { params: DocumentParams, body: DocumentSchema, response: { 200: DocumentSchema } },
+    },
+    (request) =>
+      documents.update(request.params.apiId, request.params.documentId, request.body, user(request.bearer)),
+  );
+  app.delete(
+    `${APIS}/:apiId/documents/:documentId`,
+    { preHandler: manage, schema: { params: DocumentParams } },
+    async (request, reply) => {
+      await documents.delete(request.params.apiId, request.params.documentId);
+      return reply.code(200).send();
+    },
+  );
+  app.get(
+    `${APIS}/:apiId/documents/:documentId/content`,
+    { preHandler: view, schema: { params: DocumentParams } },
+    async (request, reply) => {
+      const content = await documents.content(request.params.apiId, request.params.documentId);
+      if (content.kind === 'url') return reply.redirect(content.url, 303);
+      if (content.kind === 'file') {
+        const name = content.fileName.replace(/["\\\r\n]/g, '_');
+        return reply
+          .type('application/octet-stream')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(content.bytes);
+      }
+      return reply
+        .type(content.markdown ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8')
+        .send(content.text);
+    },
+  );
+  app.post(
+    `${APIS}/:apiId/documents/:documentId/content`,
+    { preHandler: manage, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
+    async (request) => {
+      if (!request.isMultipart())
+        throw new BadRequest('Send multipart/form-data with "inlineContent" or "file".');
+      const fields = (request.body ?? {}) as { inlineContent?: unknown; file?: unknown };
+      const text = typeof fields.inlineContent === 'string' ? fields.inlineContent : undefined;
+      const file = fields.file as UploadedFile | undefined;
+      return documents.setContent(
+        request.params.apiId,
+        request.params.documentId,
+        { text, file },
+        user(request.bearer),
+      );
+    },
+  );
+}
