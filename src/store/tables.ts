@@ -115,6 +115,8 @@ export interface ApisTable {
   version: string;
   provider: string;
   lifecycle_status: string;
+  /** 1 for the version that answers on the bare context (one per API name). */
+  is_default_version: number;
   body: string;
   created_at: number;
   updated_at: number;

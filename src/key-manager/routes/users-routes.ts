@@ -38,13 +38,13 @@ const Params = Type.Object({ username: Type.String({ maxLength: 64 }) });
 
 export function registerUsersRoutes(app: App, km: KeyManager): void {
   const preHandler = requireAnyScope(localBearerCheck(km), ['apim:admin']);
-  app.get(BASE, { preHandler, schema: { response: { 200: UserListSchema } } }, async () => {
+  app.get(BASE, { onRequest: preHandler, schema: { response: { 200: UserListSchema } } }, async () => {
     const list = await km.users.list();
     return { count: list.length, list };
   });
   app.post(
     BASE,
-    { preHandler, schema: { body: NewUserSchema, response: { 201: UserSchema } } },
+    { onRequest: preHandler, schema: { body: NewUserSchema, response: { 201: UserSchema } } },
     async (request, reply) => {
       const { username, password, roles } = request.body;
       return reply.code(201).send(await km.users.create(username, password, roles));
@@ -52,16 +52,23 @@ export function registerUsersRoutes(app: App, km: KeyManager): void {
   );
   app.get(
     `${BASE}/:username`,
-    { preHandler, schema: { params: Params, response: { 200: UserSchema } } },
+    { onRequest: preHandler, schema: { params: Params, response: { 200: UserSchema } } },
     (request) => km.users.get(request.params.username),
   );
   app.patch(
     `${BASE}/:username`,
-    { preHandler, schema: { params: Params, body: UserChangesSchema, response: { 200: UserSchema } } },
+    {
+      onRequest: preHandler,
+      schema: { params: Params, body: UserChangesSchema, response: { 200: UserSchema } },
+    },
     (request) => km.users.update(request.params.username, request.body),
   );
-  app.delete(`${BASE}/:username`, { preHandler, schema: { params: Params } }, async (request, reply) => {
-    await km.users.delete(request.params.username);
-    return reply.code(200).send();
-  });
+  app.delete(
+    `${BASE}/:username`,
+    { onRequest: preHandler, schema: { params: Params } },
+    async (request, reply) => {
+      await km.users.delete(request.params.username);
+      return reply.code(200).send();
+    },
+  );
 }

@@ -7,6 +7,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound, TooManyRequests } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import type { Revocations } from '../revocations.js';
 import { ROLES, type Role } from '../scopes.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../secrets.js';
@@ -67,18 +68,31 @@ export class UserService {
     const now = Date.now();
     const id = randomUUID();
     const passwordHash = await hashPassword(password);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('users')
-        .values({ id, username, password_hash: passwordHash, disabled: 0, created_at: now, updated_at: now })
-        .execute();
-      if (valid.length > 0) {
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
         await trx
-          .insertInto('user_roles')
-          .values(valid.map((role) => ({ user_id: id, role })))
+          .insertInto('users')
+          .values({
+            id,
+            username,
+            password_hash: passwordHash,
+            disabled: 0,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
-      }
-    });
+        if (valid.length > 0) {
+          await trx
+            .insertInto('user_roles')
+            .values(valid.map((role) => ({ user_id: id, role })))
+            .execute();
+        }
+      })
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err)) throw new Conflict(`a user named "${username}" already exists.`);
+        throw err;
+      });
     return this.get(username);
   }
 

@@ -15,13 +15,13 @@ export function registerEnvironmentRoutes(
   check: BearerCheck,
 ): void {
   const preHandler = requireAnyScope(check, ['apim:admin']);
-  app.get(BASE, { preHandler, schema: { response: { 200: EnvironmentListSchema } } }, async () => {
+  app.get(BASE, { onRequest: preHandler, schema: { response: { 200: EnvironmentListSchema } } }, async () => {
     const list = await environments.list();
     return { count: list.length, list };
   });
   app.post(
     BASE,
-    { preHandler, schema: { body: EnvironmentSchema, response: { 201: EnvironmentSchema } } },
+    { onRequest: preHandler, schema: { body: EnvironmentSchema, response: { 201: EnvironmentSchema } } },
     async (request, reply) => {
       const created = await environments.create(request.body);
       return reply.code(201).header('location', `${BASE}/${created.id}`).send(created);
@@ -29,11 +29,18 @@ export function registerEnvironmentRoutes(
   );
   app.put(
     `${BASE}/:environmentId`,
-    { preHandler, schema: { params: Params, body: EnvironmentSchema, response: { 200: EnvironmentSchema } } },
+    {
+      onRequest: preHandler,
+      schema: { params: Params, body: EnvironmentSchema, response: { 200: EnvironmentSchema } },
+    },
     (request) => environments.update(request.params.environmentId, request.body),
   );
-  app.delete(`${BASE}/:environmentId`, { preHandler, schema: { params: Params } }, async (request, reply) => {
-    await environments.delete(request.params.environmentId);
-    return reply.code(200).send();
-  });
+  app.delete(
+    `${BASE}/:environmentId`,
+    { onRequest: preHandler, schema: { params: Params } },
+    async (request, reply) => {
+      await environments.delete(request.params.environmentId);
+      return reply.code(200).send();
+    },
+  );
 }

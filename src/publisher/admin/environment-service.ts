@@ -6,6 +6,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import { DEFAULT_ENVIRONMENT, type Environment } from './environment-schemas.js';
 
 export class EnvironmentService {
@@ -38,7 +39,12 @@ export class EnvironmentService {
     await this.db
       .insertInto('environments')
       .values({ id, name: environment.name, body: body(environment), created_at: now, updated_at: now })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err))
+          throw new Conflict(`A gateway environment named "${environment.name}" already exists.`);
+        throw err;
+      });
     const created = await this.get(id);
     this.#announce('ENVIRONMENT_CREATE', created);
     return created;

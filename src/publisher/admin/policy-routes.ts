@@ -15,13 +15,13 @@ export function registerPolicyRoutes(app: App, policies: PolicyService, check: B
   for (const kind of Object.keys(POLICY_KINDS) as PolicyKind[]) {
     const { schema } = POLICY_KINDS[kind];
     const base = `${ADMIN_BASE}/throttling/policies/${kind}`;
-    app.get(base, { preHandler: view, schema: { response: { 200: policyListSchema(kind) } } }, async () => {
+    app.get(base, { onRequest: view, schema: { response: { 200: policyListSchema(kind) } } }, async () => {
       const list = await policies.list(kind);
       return { count: list.length, list };
     });
     app.post(
       base,
-      { preHandler: manage, schema: { body: schema, response: { 201: schema } } },
+      { onRequest: manage, schema: { body: schema, response: { 201: schema } } },
       async (request, reply) => {
         const created = await policies.create(kind, request.body);
         return reply.code(201).header('location', `${base}/${created.policyId}`).send(created);
@@ -29,17 +29,17 @@ export function registerPolicyRoutes(app: App, policies: PolicyService, check: B
     );
     app.get(
       `${base}/:policyId`,
-      { preHandler: view, schema: { params: PolicyParams, response: { 200: schema } } },
+      { onRequest: view, schema: { params: PolicyParams, response: { 200: schema } } },
       (request) => policies.get(kind, request.params.policyId),
     );
     app.put(
       `${base}/:policyId`,
-      { preHandler: manage, schema: { params: PolicyParams, body: schema, response: { 200: schema } } },
+      { onRequest: manage, schema: { params: PolicyParams, body: schema, response: { 200: schema } } },
       (request) => policies.update(kind, request.params.policyId, request.body),
     );
     app.delete(
       `${base}/:policyId`,
-      { preHandler: manage, schema: { params: PolicyParams } },
+      { onRequest: manage, schema: { params: PolicyParams } },
       async (request, reply) => {
         await policies.delete(kind, request.params.policyId);
         return reply.code(200).send();

@@ -11,6 +11,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import { POLICY_KINDS, type AdvancedPolicy, type Policy, type PolicyKind } from './policy-schemas.js';
 
 /** WSO2's policyType in policy events. */
@@ -111,7 +112,12 @@ export class PolicyService {
         created_at: now,
         updated_at: now,
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err))
+          throw new Conflict(`A ${kind} policy named "${policy.policyName}" already exists.`);
+        throw err;
+      });
     const created = await this.get(kind, id);
     this.#announce('POLICY_CREATE', kind, created);
     return created;

@@ -61,7 +61,7 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
 
   app.get(
     APIS,
-    { preHandler: view, schema: { querystring: ApiListQuerySchema, response: { 200: ApiListSchema } } },
+    { onRequest: view, schema: { querystring: ApiListQuerySchema, response: { 200: ApiListSchema } } },
     async (request) => {
       const query = request.query;
       const { total, list } = await apis.list(query);
@@ -76,7 +76,7 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
   );
   app.post(
     APIS,
-    { preHandler: create, schema: { body: ApiSchema, response: { 201: ApiSchema } } },
+    { onRequest: create, schema: { body: ApiSchema, response: { 201: ApiSchema } } },
     async (request, reply) => {
       const created = await apis.create(
         request.body,
@@ -87,22 +87,22 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
   );
   app.get(
     `${APIS}/:apiId`,
-    { preHandler: view, schema: { params: Params, response: { 200: ApiSchema } } },
+    { onRequest: view, schema: { params: Params, response: { 200: ApiSchema } } },
     (request) => apis.get(request.params.apiId),
   );
   app.put(
     `${APIS}/:apiId`,
-    { preHandler: edit, schema: { params: Params, body: ApiSchema, response: { 200: ApiSchema } } },
+    { onRequest: edit, schema: { params: Params, body: ApiSchema, response: { 200: ApiSchema } } },
     (request) => apis.update(request.params.apiId, request.body),
   );
-  app.delete(`${APIS}/:apiId`, { preHandler: remove, schema: { params: Params } }, async (request, reply) => {
+  app.delete(`${APIS}/:apiId`, { onRequest: remove, schema: { params: Params } }, async (request, reply) => {
     await apis.delete(request.params.apiId);
     return reply.code(200).send();
   });
 
   app.post(
     `${APIS}/copy-api`,
-    { preHandler: create, schema: { querystring: CopyQuery, response: { 201: ApiSchema } } },
+    { onRequest: create, schema: { querystring: CopyQuery, response: { 201: ApiSchema } } },
     async (request, reply) => {
       const { apiId, newVersion, defaultVersion } = request.query;
       const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
@@ -113,7 +113,7 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
   app.post(
     `${APIS}/change-lifecycle`,
     {
-      preHandler: publish,
+      onRequest: publish,
       schema: { querystring: LifecycleQuery, response: { 200: WorkflowResponseSchema } },
     },
     async (request) => {
@@ -124,12 +124,12 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
   );
   app.get(
     `${APIS}/:apiId/lifecycle-state`,
-    { preHandler: view, schema: { params: Params, response: { 200: LifecycleStateSchema } } },
+    { onRequest: view, schema: { params: Params, response: { 200: LifecycleStateSchema } } },
     async (request) => lifecycleState(await apis.get(request.params.apiId)),
   );
   app.get(
     `${APIS}/:apiId/lifecycle-history`,
-    { preHandler: view, schema: { params: Params, response: { 200: LifecycleHistorySchema } } },
+    { onRequest: view, schema: { params: Params, response: { 200: LifecycleHistorySchema } } },
     async (request) => {
       const list = await apis.history(request.params.apiId);
       return { count: list.length, list };

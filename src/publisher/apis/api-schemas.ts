@@ -22,10 +22,11 @@ const EndpointSchema = Type.Object({
   url: Type.String({ minLength: 1, maxLength: 2048 }),
   config: Type.Optional(
     Type.Object({
-      /** Milliseconds before the backend call times out (WSO2 sends it as a string). */
-      actionDuration: Type.Optional(
-        Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })]),
-      ),
+      /**
+       * Milliseconds before the backend call times out: a number or, as WSO2 clients send it, a numeric string.
+       * Checked in api-checks.ts, not here, so that request coercion cannot turn one into the other.
+       */
+      actionDuration: Type.Optional(Type.Unknown()),
       actionSelect: Type.Optional(Type.Enum(['fault', 'discard'])),
     }),
   ),
@@ -152,7 +153,7 @@ export const ApiListQuerySchema = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 25 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
   query: Type.Optional(Type.String({ maxLength: 500 })),
-  sortBy: Type.Enum(['name', 'version', 'createdTime', 'status'], { default: 'createdTime' }),
+  sortBy: Type.Enum(['apiName', 'version', 'createdTime', 'status'], { default: 'createdTime' }),
   sortOrder: Type.Enum(['asc', 'desc'], { default: 'desc' }),
 });
 export type ApiListQuery = Static<typeof ApiListQuerySchema>;

@@ -9,6 +9,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import type { PolicyService } from '../admin/policy-service.js';
 import type { RevisionService } from './revision-service.js';
 import { checkApi, normaliseContext } from './api-checks.js';
@@ -31,7 +32,15 @@ const DEFAULT_OPERATIONS: NonNullable<Api['operations']> = (
 
 /** The fields kept in columns, not in the JSON body. */
 type ColumnFields =
-  'id' | 'name' | 'context' | 'version' | 'provider' | 'lifeCycleStatus' | 'createdTime' | 'lastUpdatedTime';
+  | 'id'
+  | 'name'
+  | 'context'
+  | 'version'
+  | 'provider'
+  | 'lifeCycleStatus'
+  | 'isDefaultVersion'
+  | 'createdTime'
+  | 'lastUpdatedTime';
 
 function body(api: Api): string {
   const {
@@ -41,6 +50,7 @@ function body(api: Api): string {
     version: _v,
     provider: _p,
     lifeCycleStatus: _l,
+    isDefaultVersion: _d,
     createdTime: _ct,
     lastUpdatedTime: _u,
     ...rest
@@ -58,6 +68,7 @@ export function toApi(row: ApiRow): Api {
     provider: row.provider,
     lifeCycleStatus: row.lifecycle_status as LifecycleStatus,
     ...(JSON.parse(row.body) as Omit<Api, ColumnFields>),
+    isDefaultVersion: row.is_default_version === 1,
     createdTime: String(row.created_at),
     lastUpdatedTime: String(row.updated_at),
   };
@@ -112,7 +123,7 @@ function matches(api: Api, query: string | undefined): boolean {
 }
 
 const SORT_KEYS: Record<ApiListQuery['sortBy'], (api: Api) => string | number> = {
-  name: (api) => api.name.toLowerCase(),
+  apiName: (api) => api.name.toLowerCase(),
   version: (api) => api.version,
   createdTime: (api) => Number(api.createdTime),
   status: (api) => api.lifeCycleStatus ?? '',
@@ -159,13 +170,22 @@ export class ApiService {
         version: api.version,
         provider,
         lifecycle_status: 'CREATED',
+        is_default_version: 0,
         body: body(api),
         created_at: now,
         updated_at: now,
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        // A concurrent create passed the same checks first.
+        if (isUniqueViolation(err))
+          throw new Conflict(
+            `An API named "${api.name}" with version ${api.version} or context ${api.context} already exists.`,
+          );
+        throw err;
+      });
     await this.#saveDefinition(id, imported ? inStep(imported, api.operations ?? []) : definitionFor(api));
-    if (api.isDefaultVersion) await this.#makeDefault(id, api.name);
+    await this.#setDefault(id, api.name, api.isDefaultVersion === true);
     const created = await this.get(id);
     this.#announce('API_CREATE', created);
     return created;
@@ -202,12 +222,14 @@ export class ApiService {
     }
     const api: Api = { ...input, context: before.context, operations: input.operations ?? before.operations };
     await this.#check(api, id);
+    const definition = await this.definition(id);
     await this.db
       .updateTable('apis')
       .set({ body: body(api), updated_at: Date.now() })
       .where('id', '=', id)
       .execute();
-    if (api.isDefaultVersion) await this.#makeDefault(id, api.name);
+    await this.#saveDefinition(id, inStep(definition, api.operations ?? []));
+    await this.#setDefault(id, api.name, api.isDefaultVersion === true);
     const updated = await this.get(id);
     this.#announce('API_UPDATE', updated);
     return updated;
@@ -350,23 +372,20 @@ export class ApiService {
       .execute();
   }
 
-  /** Only one version of an API answers on its bare context. */
-  async #makeDefault(id: string, name: string): Promise<void> {
-    const others = await this.db
-      .selectFrom('apis')
-      .selectAll()
-      .where('name', '=', name)
-      .where('id', '!=', id)
-      .execute();
-    for (const row of others) {
-      const rest = JSON.parse(row.body) as Api;
-      if (!rest.isDefaultVersion) continue;
-      await this.db
-        .updateTable('apis')
-        .set({ body: JSON.stringify({ ...rest, isDefaultVersion: false }) })
-        .where('id', '=', row.id)
-        .execute();
+  /**
+   * Only one version of an API answers on its bare context: one statement sets this version's flag and
+   * clears the others', so concurrent requests leave exactly one default (the last).
+   */
+  async #setDefault(id: string, name: string, isDefault: boolean): Promise<void> {
+    if (!isDefault) {
+      await this.db.updateTable('apis').set({ is_default_version: 0 }).where('id', '=', id).execute();
+      return;
     }
+    await this.db
+      .updateTable('apis')
+      .set((eb) => ({ is_default_version: eb.case().when('id', '=', id).then(1).else(0).end() }))
+      .where('name', '=', name)
+      .execute();
   }
 
   #announce(type: string, api: Api, extra: Record<string, unknown> = {}): void {

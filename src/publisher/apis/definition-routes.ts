@@ -72,7 +72,7 @@ export function registerDefinitionRoutes(app: App, apis: ApiService, check: Bear
 
   app.post(
     `${APIS}/import-openapi`,
-    { preHandler: create, schema: { response: { 201: ApiSchema } } },
+    { onRequest: create, schema: { response: { 201: ApiSchema } } },
     async (request, reply) => {
       const values = fields(request);
       const definition = await definitionFrom(values, ['file', 'inlineAPIDefinition']);
@@ -81,10 +81,10 @@ export function registerDefinitionRoutes(app: App, apis: ApiService, check: Bear
       return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
     },
   );
-  app.get(`${APIS}/:apiId/swagger`, { preHandler: view, schema: { params: Params } }, (request) =>
+  app.get(`${APIS}/:apiId/swagger`, { onRequest: view, schema: { params: Params } }, (request) =>
     apis.definition(request.params.apiId),
   );
-  app.put(`${APIS}/:apiId/swagger`, { preHandler: edit, schema: { params: Params } }, async (request) => {
+  app.put(`${APIS}/:apiId/swagger`, { onRequest: edit, schema: { params: Params } }, async (request) => {
     const definition = await definitionFrom(fields(request), ['apiDefinition', 'file']);
     return apis.replaceDefinition(request.params.apiId, definition);
   });

@@ -30,7 +30,7 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   app.get(
     `${APIS}/:apiId/documents`,
     {
-      preHandler: view,
+      onRequest: view,
       schema: {
         params: ApiParams,
         querystring: DocumentListQuerySchema,
@@ -58,7 +58,7 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   app.post(
     `${APIS}/:apiId/documents`,
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: { params: ApiParams, body: DocumentSchema, response: { 201: DocumentSchema } },
     },
     async (request, reply) => {
@@ -71,13 +71,13 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   );
   app.get(
     `${APIS}/:apiId/documents/:documentId`,
-    { preHandler: view, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
+    { onRequest: view, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
     (request) => documents.get(request.params.apiId, request.params.documentId),
   );
   app.put(
     `${APIS}/:apiId/documents/:documentId`,
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: { params: DocumentParams, body: DocumentSchema, response: { 200: DocumentSchema } },
     },
     (request) =>
@@ -85,7 +85,7 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   );
   app.delete(
     `${APIS}/:apiId/documents/:documentId`,
-    { preHandler: manage, schema: { params: DocumentParams } },
+    { onRequest: manage, schema: { params: DocumentParams } },
     async (request, reply) => {
       await documents.delete(request.params.apiId, request.params.documentId);
       return reply.code(200).send();
@@ -93,7 +93,7 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   );
   app.get(
     `${APIS}/:apiId/documents/:documentId/content`,
-    { preHandler: view, schema: { params: DocumentParams } },
+    { onRequest: view, schema: { params: DocumentParams } },
     async (request, reply) => {
       const content = await documents.content(request.params.apiId, request.params.documentId);
       if (content.kind === 'url') return reply.redirect(content.url, 303);
@@ -111,7 +111,7 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
   );
   app.post(
     `${APIS}/:apiId/documents/:documentId/content`,
-    { preHandler: manage, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
+    { onRequest: manage, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
     async (request) => {
       if (!request.isMultipart())
         throw new BadRequest('Send multipart/form-data with "inlineContent" or "file".');

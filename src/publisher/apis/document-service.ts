@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import type { Document } from './document-schemas.js';
 
 type DocumentRow = Tables['api_documents'];
@@ -104,7 +105,12 @@ export class DocumentService {
         updated_at: now,
         updated_by: user,
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err))
+          throw new Conflict(`The API already has a document named "${document.name}".`);
+        throw err;
+      });
     return this.get(apiId, id);
   }
 

@@ -32,7 +32,7 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   app.get(
     `${APIS}/:apiId/revisions`,
     {
-      preHandler: view,
+      onRequest: view,
       schema: { params: ApiParams, querystring: ListQuery, response: { 200: RevisionListSchema } },
     },
     async (request) => {
@@ -45,7 +45,7 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   app.post(
     `${APIS}/:apiId/revisions`,
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: { params: ApiParams, body: RevisionSchema, response: { 201: RevisionSchema } },
     },
     async (request, reply) => {
@@ -55,12 +55,12 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   );
   app.get(
     `${APIS}/:apiId/revisions/:revisionId`,
-    { preHandler: view, schema: { params: RevisionParams, response: { 200: RevisionSchema } } },
+    { onRequest: view, schema: { params: RevisionParams, response: { 200: RevisionSchema } } },
     (request) => revisions.get(request.params.apiId, request.params.revisionId),
   );
   app.delete(
     `${APIS}/:apiId/revisions/:revisionId`,
-    { preHandler: manage, schema: { params: RevisionParams, response: { 200: RevisionListSchema } } },
+    { onRequest: manage, schema: { params: RevisionParams, response: { 200: RevisionListSchema } } },
     async (request) => {
       const list = await revisions.delete(request.params.apiId, request.params.revisionId);
       return { count: list.length, list };
@@ -69,7 +69,7 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   app.post(
     `${APIS}/:apiId/deploy-revision`,
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         params: ApiParams,
         querystring: RevisionQuery,
@@ -82,7 +82,7 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   app.post(
     `${APIS}/:apiId/undeploy-revision`,
     {
-      preHandler: manage,
+      onRequest: manage,
       schema: {
         params: ApiParams,
         querystring: UndeployQuery,
@@ -103,7 +103,7 @@ export function registerRevisionRoutes(app: App, revisions: RevisionService, che
   );
   app.get(
     `${APIS}/:apiId/deployments`,
-    { preHandler: view, schema: { params: ApiParams, response: { 200: DeploymentListSchema } } },
+    { onRequest: view, schema: { params: ApiParams, response: { 200: DeploymentListSchema } } },
     async (request) => ({ list: await revisions.deployments(request.params.apiId) }),
   );
 }

@@ -10,6 +10,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
+import { isUniqueViolation } from '../../store/unique-violation.js';
 import type { EnvironmentService } from '../admin/environment-service.js';
 import { toApi } from './api-service.js';
 import { MAX_REVISIONS, type Deployment, type Revision } from './revision-schemas.js';
@@ -62,7 +63,12 @@ export class RevisionService {
         snapshot: JSON.stringify(toApi(api)),
         created_at: Date.now(),
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        if (isUniqueViolation(err))
+          throw new Conflict('Another revision of this API was created at the same moment; try again.');
+        throw err;
+      });
     return this.get(apiId, id);
   }
 

@@ -11,6 +11,7 @@ export const apiTables: Migration = {
       .addColumn('version', 'text', (c) => c.notNull())
       .addColumn('provider', 'text', (c) => c.notNull())
       .addColumn('lifecycle_status', 'text', (c) => c.notNull())
+      .addColumn('is_default_version', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('body', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
