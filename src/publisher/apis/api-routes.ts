@@ -105,8 +105,7 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
     { onRequest: create, schema: { querystring: CopyQuery, response: { 201: ApiSchema } } },
     async (request, reply) => {
       const { apiId, newVersion, defaultVersion } = request.query;
-      const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
-      const copy = await apis.copy(apiId, newVersion, defaultVersion, owner);
+      const copy = await apis.copy(apiId, newVersion, defaultVersion);
       return reply.code(201).header('location', `${APIS}/${copy.id}`).send(copy);
     },
   );

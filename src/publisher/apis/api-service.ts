@@ -235,8 +235,11 @@ export class ApiService {
     return updated;
   }
 
-  /** A new version of an API: the same name and context, everything else copied, lifecycle CREATED. */
-  async copy(id: string, newVersion: string, isDefaultVersion: boolean, provider: string): Promise<Api> {
+  /**
+   * A new version of an API: the same name, context and provider, its operations, definition, settings and
+   * documents copied; lifecycle CREATED.
+   */
+  async copy(id: string, newVersion: string, isDefaultVersion: boolean): Promise<Api> {
     const source = await this.get(id);
     const definition = await this.definition(id);
     const {
@@ -247,10 +250,26 @@ export class ApiService {
       ...fields
     } = source;
     const info = (definition.info ?? {}) as Record<string, unknown>;
-    return this.create({ ...fields, version: newVersion, isDefaultVersion }, provider, {
-      ...definition,
-      info: { ...info, version: newVersion },
-    });
+    const copy = await this.create(
+      { ...fields, version: newVersion, isDefaultVersion },
+      source.provider as string,
+      {
+        ...definition,
+        info: { ...info, version: newVersion },
+      },
+    );
+    const documents = await this.db
+      .selectFrom('api_documents')
+      .selectAll()
+      .where('api_id', '=', id)
+      .execute();
+    for (const document of documents) {
+      await this.db
+        .insertInto('api_documents')
+        .values({ ...document, id: randomUUID(), api_id: copy.id as string })
+        .execute();
+    }
+    return copy;
   }
 
   /** The API's OpenAPI definition, kept in step with its operations. */

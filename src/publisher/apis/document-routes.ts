@@ -20,6 +20,13 @@ interface UploadedFile {
   fileName: string;
 }
 
+/** RFC 6266: an ASCII fallback name, and the real one in UTF-8 (RFC 8187) for names beyond ASCII. */
+export function attachment(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7E]|["\\]/g, '_');
+  const plain = `attachment; filename="${fallback}"`;
+  return fallback === fileName ? plain : `${plain}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
 /** Registered in a scope with multipart: the content upload is multipart/form-data. */
 export function registerDocumentRoutes(app: App, documents: DocumentService, check: BearerCheck): void {
   const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
@@ -98,10 +105,9 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
       const content = await documents.content(request.params.apiId, request.params.documentId);
       if (content.kind === 'url') return reply.redirect(content.url, 303);
       if (content.kind === 'file') {
-        const name = content.fileName.replace(/["\\\r\n]/g, '_');
         return reply
           .type('application/octet-stream')
-          .header('content-disposition', `attachment; filename="${name}"`)
+          .header('content-disposition', attachment(content.fileName))
           .send(content.bytes);
       }
       return reply
