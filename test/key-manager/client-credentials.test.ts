@@ -10,11 +10,11 @@ import {
   discover,
   httpOptions,
   introspect,
-  issuerOf,
   postForm,
   registerClient,
   rejection,
   type TestClient,
+  openidConfig,
 } from '../support/oauth-helpers.js';
 
 let node: TestNode;
@@ -129,13 +129,7 @@ describe('client_credentials with oauth4webapi', () => {
 
 describe('client_credentials with openid-client', () => {
   it('discovers, obtains a token, introspects it and revokes it', async () => {
-    const config = await client.discovery(
-      issuerOf(node),
-      adminOwned.registration.clientId,
-      adminOwned.secret,
-      client.ClientSecretBasic(),
-      { [client.customFetch]: node.fetch },
-    );
+    const config = await openidConfig(node, adminOwned);
     const tokens = await client.clientCredentialsGrant(config, { scope: 'orders:write' });
     expect(tokens.scope).toBe('orders:write');
     expect(tokens.expiresIn()).toBeGreaterThan(3500);
@@ -147,13 +141,7 @@ describe('client_credentials with openid-client', () => {
   });
 
   it('works with client_secret_post as well', async () => {
-    const config = await client.discovery(
-      issuerOf(node),
-      adminOwned.registration.clientId,
-      adminOwned.secret,
-      client.ClientSecretPost(),
-      { [client.customFetch]: node.fetch },
-    );
+    const config = await openidConfig(node, adminOwned, client.ClientSecretPost());
     const tokens = await client.clientCredentialsGrant(config);
     expect(tokens.access_token.split('.')).toHaveLength(3);
   });

@@ -4,6 +4,7 @@
  * Every HTTP call goes through the test node's `fetch`, so TLS is verified against the node's CA.
  */
 import * as oauth from 'oauth4webapi';
+import * as openid from 'openid-client';
 import type { TestNode } from './node.js';
 import type {
   RegistrationRequest,
@@ -252,4 +253,15 @@ export class UserAdmin {
     if (response.status !== 200)
       throw new Error(`user deletion failed: ${response.status} ${await response.text()}`);
   }
+}
+
+/** openid-client's configuration for a registered client: discovery through the node's CA-trusting fetch. */
+export function openidConfig(
+  node: TestNode,
+  registered: TestClient,
+  auth: openid.ClientAuth = openid.ClientSecretBasic(),
+): Promise<openid.Configuration> {
+  return openid.discovery(issuerOf(node), registered.registration.clientId, registered.secret, auth, {
+    [openid.customFetch]: node.fetch,
+  });
 }

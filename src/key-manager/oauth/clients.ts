@@ -51,6 +51,18 @@ function toClient(row: OAuthClientRow): Client {
   };
 }
 
+/** The columns of a registration that may change after it is made. */
+function settingColumns(spec: NewClient) {
+  return {
+    grant_types: spec.grantTypes.join(' '),
+    redirect_uris: JSON.stringify(spec.redirectUris),
+    token_format: spec.tokenFormat,
+    access_token_validity: spec.accessTokenValidity,
+    refresh_token_validity: spec.refreshTokenValidity,
+    saas_app: spec.saasApp ? 1 : 0,
+  };
+}
+
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding. */
 function decodeBasic(header: string): { id: string; secret: string } {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
@@ -79,12 +91,7 @@ export class ClientService {
         secret_hash: clientSecret ? sha256(clientSecret) : null,
         name: spec.name,
         owner: spec.owner,
-        grant_types: spec.grantTypes.join(' '),
-        redirect_uris: JSON.stringify(spec.redirectUris),
-        token_format: spec.tokenFormat,
-        access_token_validity: spec.accessTokenValidity,
-        refresh_token_validity: spec.refreshTokenValidity,
-        saas_app: spec.saasApp ? 1 : 0,
+        ...settingColumns(spec),
         created_at: Date.now(),
       })
       .execute();
@@ -125,14 +132,7 @@ export class ClientService {
   async update(clientId: string, spec: NewClient): Promise<Client> {
     await this.db
       .updateTable('oauth_clients')
-      .set({
-        grant_types: spec.grantTypes.join(' '),
-        redirect_uris: JSON.stringify(spec.redirectUris),
-        token_format: spec.tokenFormat,
-        access_token_validity: spec.accessTokenValidity,
-        refresh_token_validity: spec.refreshTokenValidity,
-        saas_app: spec.saasApp ? 1 : 0,
-      })
+      .set(settingColumns(spec))
       .where('client_id', '=', clientId)
       .execute();
     return (await this.get(clientId)) as Client;
