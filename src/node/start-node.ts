@@ -35,6 +35,7 @@ export function nodeName(config: Config): string {
 
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = openDatabase({
+    onIdleError: (err) => logger.warn({ err }, 'PostgreSQL closed an idle connection; it will be replaced'),
     url: config.database.url,
     dataDir: config.data_dir,
     poolSize: config.database.pool_size,

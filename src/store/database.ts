@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   url: string;
   dataDir: string;
   poolSize?: number;
+  /** Told when PostgreSQL closes an idle connection; the pool recovers by itself. */
+  onIdleError?: (err: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -36,7 +38,7 @@ function openSqlite(file: string): Kysely<Tables> {
   return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 }
 
-function openPostgres(url: string, poolSize: number): Kysely<Tables> {
+function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) => void): Kysely<Tables> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -46,6 +48,9 @@ function openPostgres(url: string, poolSize: number): Kysely<Tables> {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'),
     },
   });
+  // An idle connection that the server closes (a restart, a failover) is dropped by the pool and replaced on
+  // the next query; without a listener, node would treat its 'error' event as fatal and end the process.
+  pool.on('error', onIdleError);
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -53,7 +58,7 @@ export function openDatabase(options: DatabaseOptions): Database {
   const engine: Engine = /^postgres(ql)?:\/\//.test(options.url) ? 'postgres' : 'sqlite';
   const db =
     engine === 'postgres'
-      ? openPostgres(options.url, options.poolSize ?? 10)
+      ? openPostgres(options.url, options.poolSize ?? 10, options.onIdleError ?? (() => {}))
       : openSqlite(
           options.url ? options.url.slice('sqlite:'.length) : path.join(options.dataDir, 'portcullis.db'),
         );
