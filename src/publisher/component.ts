@@ -60,7 +60,9 @@ async function create(context: NodeContext): Promise<Component> {
       registerEnvironmentRoutes(app, environments, check);
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
-      // Definitions and documents arrive as multipart files: one at most, no larger than any other body.
+      // Definitions and documents arrive as multipart forms: one file and a few fields, none larger than any
+      // other request body (see MultipartForm for how a cut field is caught).
+      const maxBytes = config.http.body_limit;
       await app.register(async (uploads: App) => {
         await uploads.register(multipart, {
           attachFieldsToBody: 'keyValues',
@@ -68,15 +70,10 @@ async function create(context: NodeContext): Promise<Component> {
           onFile: async (part: MultipartFile & { value?: unknown }) => {
             part.value = { bytes: await part.toBuffer(), fileName: part.filename };
           },
-          limits: {
-            files: 1,
-            fileSize: config.http.body_limit,
-            fields: 10,
-            fieldSize: config.http.body_limit,
-          },
+          limits: { files: 1, fileSize: maxBytes, fields: 4, parts: 5, fieldSize: maxBytes + 1 },
         });
-        registerDefinitionRoutes(uploads, apis, check);
-        registerDocumentRoutes(uploads, documents, check);
+        registerDefinitionRoutes(uploads, apis, check, maxBytes);
+        registerDocumentRoutes(uploads, documents, check, maxBytes);
       });
     },
     describe: () => [

@@ -69,6 +69,8 @@ export class AccessTokenVerifier {
       ({ payload } = await jwtVerify(token, this.#jwks, {
         issuer: metadata.issuer,
         typ: 'at+jwt',
+        algorithms: ['ES256', 'RS256'],
+        requiredClaims: ['exp', 'jti'],
         currentDate: new Date(now),
       }));
     } catch (err) {

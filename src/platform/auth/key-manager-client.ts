@@ -30,7 +30,13 @@ export class KeyManagerClient {
     /** PEM of the CA that signed the Key Manager's certificate. */
     ca: string,
   ) {
-    this.#dispatcher = new Agent({ connect: { ca }, connections: 16 });
+    // A Key Manager that stalls must not hold requests forever: they fail (503) after ten seconds.
+    this.#dispatcher = new Agent({
+      connect: { ca, timeout: 10_000 },
+      connections: 16,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
     this.fetch = (url, init) => undiciFetch(url, { ...init, dispatcher: this.#dispatcher });
   }
 

@@ -17,7 +17,13 @@ export function normaliseContext(context: string): string {
   return context.startsWith('/') ? context : `/${context}`;
 }
 
-function checkUrl(field: string, url: string): void {
+/** WHATWG URL parsing drops tabs and line breaks; a stored URL must be exactly what was checked. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007F]/;
+
+export function checkUrl(field: string, url: string): void {
+  if (CONTROL_OR_SPACE.test(url))
+    throw new BadRequest(`${field} must not contain spaces or control characters.`);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -34,6 +40,15 @@ function endpointList(value: Endpoint | Endpoint[] | undefined): Endpoint[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+function checkTimeout(field: string, value: unknown): void {
+  if (value === undefined) return;
+  const ok =
+    (typeof value === 'number' && Number.isInteger(value) && value > 0) ||
+    (typeof value === 'string' && /^[1-9][0-9]{0,8}$/.test(value));
+  if (!ok)
+    throw new BadRequest(`${field} must be a positive number of milliseconds, not ${JSON.stringify(value)}.`);
+}
+
 function checkEndpoints(config: EndpointConfig): void {
   for (const key of [
     'production_endpoints',
@@ -41,9 +56,10 @@ function checkEndpoints(config: EndpointConfig): void {
     'production_failovers',
     'sandbox_failovers',
   ] as const) {
-    endpointList(config[key]).forEach((endpoint, i) =>
-      checkUrl(`endpointConfig.${key}[${i}].url`, endpoint.url),
-    );
+    endpointList(config[key]).forEach((endpoint, i) => {
+      checkUrl(`endpointConfig.${key}[${i}].url`, endpoint.url);
+      checkTimeout(`endpointConfig.${key}[${i}].config.actionDuration`, endpoint.config?.actionDuration);
+    });
   }
   if (!config.production_endpoints && !config.sandbox_endpoints) {
     throw new BadRequest('endpointConfig needs production_endpoints or sandbox_endpoints.');

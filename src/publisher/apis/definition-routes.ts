@@ -2,7 +2,6 @@
  * POST /apis/import-openapi (multipart `file` or `inlineAPIDefinition`, plus `additionalProperties`) and
  * GET/PUT /apis/{apiId}/swagger (multipart `apiDefinition` or `file`), as WSO2's publisher API v4 has them.
  */
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
@@ -11,25 +10,14 @@ import type { App } from '../../platform/http-server.js';
 import { PUBLISHER_BASE } from './api-routes.js';
 import { ApiSchema, type Api } from './api-schemas.js';
 import type { ApiService } from './api-service.js';
+import { MultipartForm } from './multipart-form.js';
 import { parseDefinition, validateDefinition, type Definition } from './openapi.js';
 
 const APIS = `${PUBLISHER_BASE}/apis`;
 const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 
-/** The multipart fields, as @fastify/multipart's `keyValues` mode gives them (files as `{bytes, fileName}`). */
-function fields(request: FastifyRequest): Record<string, unknown> {
-  if (!request.isMultipart()) throw new BadRequest('Send multipart/form-data.');
-  return (request.body ?? {}) as Record<string, unknown>;
-}
-
-function text(value: unknown): string | undefined {
-  const file = value as { bytes?: unknown } | undefined;
-  if (file && Buffer.isBuffer(file.bytes)) return file.bytes.toString('utf8');
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-async function definitionFrom(values: Record<string, unknown>, names: string[]): Promise<Definition> {
-  const source = names.map((name) => text(values[name])).find((v) => v !== undefined);
+async function definitionFrom(form: MultipartForm, names: string[]): Promise<Definition> {
+  const source = form.textOrFile(names);
   if (!source)
     throw new BadRequest(`Send the definition as one of the multipart fields ${names.join(', ')}.`);
   const definition = parseDefinition(source);
@@ -38,9 +26,9 @@ async function definitionFrom(values: Record<string, unknown>, names: string[]):
 }
 
 /** additionalProperties: the API's own fields; name and version default to the definition's info. */
-function apiFrom(values: Record<string, unknown>, definition: Definition): Api {
+function apiFrom(form: MultipartForm, definition: Definition): Api {
   let extra: Record<string, unknown> = {};
-  const raw = text(values.additionalProperties);
+  const raw = form.text('additionalProperties');
   if (raw) {
     try {
       extra = JSON.parse(raw) as Record<string, unknown>;
@@ -65,7 +53,12 @@ function apiFrom(values: Record<string, unknown>, definition: Definition): Api {
   return api as Api;
 }
 
-export function registerDefinitionRoutes(app: App, apis: ApiService, check: BearerCheck): void {
+export function registerDefinitionRoutes(
+  app: App,
+  apis: ApiService,
+  check: BearerCheck,
+  maxBytes: number,
+): void {
   const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
   const create = requireAnyScope(check, ['apim:api_create']);
   const edit = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
@@ -74,10 +67,10 @@ export function registerDefinitionRoutes(app: App, apis: ApiService, check: Bear
     `${APIS}/import-openapi`,
     { onRequest: create, schema: { response: { 201: ApiSchema } } },
     async (request, reply) => {
-      const values = fields(request);
-      const definition = await definitionFrom(values, ['file', 'inlineAPIDefinition']);
+      const form = MultipartForm.of(request, maxBytes, '"file" or "inlineAPIDefinition"');
+      const definition = await definitionFrom(form, ['file', 'inlineAPIDefinition']);
       const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
-      const created = await apis.create(apiFrom(values, definition), owner, definition);
+      const created = await apis.create(apiFrom(form, definition), owner, definition);
       return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
     },
   );
@@ -85,7 +78,8 @@ export function registerDefinitionRoutes(app: App, apis: ApiService, check: Bear
     apis.definition(request.params.apiId),
   );
   app.put(`${APIS}/:apiId/swagger`, { onRequest: edit, schema: { params: Params } }, async (request) => {
-    const definition = await definitionFrom(fields(request), ['apiDefinition', 'file']);
+    const form = MultipartForm.of(request, maxBytes, '"apiDefinition" or "file"');
+    const definition = await definitionFrom(form, ['apiDefinition', 'file']);
     return apis.replaceDefinition(request.params.apiId, definition);
   });
 }

@@ -1,11 +1,11 @@
 /** /apis/{apiId}/documents[/{documentId}[/content]] (publisher API v4). */
 import { Type } from 'typebox';
 import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
-import { BadRequest } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
 import { PUBLISHER_BASE } from './api-routes.js';
 import { DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from './document-schemas.js';
 import type { DocumentService } from './document-service.js';
+import { MultipartForm } from './multipart-form.js';
 
 const APIS = `${PUBLISHER_BASE}/apis`;
 const ApiParams = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
@@ -13,12 +13,6 @@ const DocumentParams = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   documentId: Type.String({ maxLength: 64 }),
 });
-
-/** A multipart file part as @fastify/multipart's `keyValues` mode gives it, with its name kept by `onFile`. */
-interface UploadedFile {
-  bytes: Buffer;
-  fileName: string;
-}
 
 /** RFC 6266: an ASCII fallback name, and the real one in UTF-8 (RFC 8187) for names beyond ASCII. */
 export function attachment(fileName: string): string {
@@ -28,7 +22,12 @@ export function attachment(fileName: string): string {
 }
 
 /** Registered in a scope with multipart: the content upload is multipart/form-data. */
-export function registerDocumentRoutes(app: App, documents: DocumentService, check: BearerCheck): void {
+export function registerDocumentRoutes(
+  app: App,
+  documents: DocumentService,
+  check: BearerCheck,
+  maxBytes: number,
+): void {
   const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
   const manage = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
   const user = (bearer: { username: string | undefined; clientId: string } | undefined) =>
@@ -119,11 +118,9 @@ export function registerDocumentRoutes(app: App, documents: DocumentService, che
     `${APIS}/:apiId/documents/:documentId/content`,
     { onRequest: manage, schema: { params: DocumentParams, response: { 200: DocumentSchema } } },
     async (request) => {
-      if (!request.isMultipart())
-        throw new BadRequest('Send multipart/form-data with "inlineContent" or "file".');
-      const fields = (request.body ?? {}) as { inlineContent?: unknown; file?: unknown };
-      const text = typeof fields.inlineContent === 'string' ? fields.inlineContent : undefined;
-      const file = fields.file as UploadedFile | undefined;
+      const form = MultipartForm.of(request, maxBytes, '"inlineContent" or "file"');
+      const text = form.text('inlineContent');
+      const file = form.file('file');
       return documents.setContent(
         request.params.apiId,
         request.params.documentId,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Tables } from '../../store/tables.js';
 import { isUniqueViolation } from '../../store/unique-violation.js';
+import { checkUrl } from './api-checks.js';
 import type { Document } from './document-schemas.js';
 
 type DocumentRow = Tables['api_documents'];
@@ -44,15 +45,8 @@ function metadata(document: Document, fileName?: string): string {
 
 function check(document: Document): void {
   if (document.sourceType === 'URL') {
-    let url: URL | undefined;
-    try {
-      url = new URL(document.sourceUrl ?? '');
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      throw new BadRequest('sourceUrl must be an absolute http or https URL for a URL document.');
-    }
+    if (document.sourceUrl === undefined) throw new BadRequest('sourceUrl is required for a URL document.');
+    checkUrl('sourceUrl', document.sourceUrl);
   } else if (document.sourceUrl !== undefined) {
     throw new BadRequest(`sourceUrl is only for URL documents, not ${document.sourceType}.`);
   }

@@ -11,6 +11,32 @@ export type Definition = Record<string, unknown> & { paths?: Record<string, Reco
 
 const METHODS = HTTP_VERBS.map((v) => v.toLowerCase());
 
+/** More nodes than any real definition has; YAML aliases can make a few bytes expand past it ("billion laughs"). */
+const MAX_NODES = 200_000;
+
+/**
+ * Walks a parsed definition, visiting shared (aliased) values each time: stops past the size limit, and
+ * refuses `$ref`s outside the document (they would make the server read its own files or fetch URLs).
+ */
+function checkSize(root: unknown): void {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (++count > MAX_NODES) {
+      throw new BadRequest(`The API definition is too large: more than ${MAX_NODES} values.`);
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && !ref.startsWith('#')) {
+      throw new BadRequest(
+        `The API definition refers outside itself ($ref "${ref.slice(0, 100)}"): only "#/..." references are allowed.`,
+      );
+    }
+    stack.push(...Object.values(value));
+  }
+}
+
 /** Parses JSON or YAML text into a definition object, or a 400 saying why it cannot be. */
 export function parseDefinition(text: string): Definition {
   let value: unknown;
@@ -26,6 +52,7 @@ export function parseDefinition(text: string): Definition {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadRequest('The API definition must be an OpenAPI or Swagger object.');
   }
+  checkSize(value);
   return value as Definition;
 }
 
@@ -36,7 +63,11 @@ export async function validateDefinition(definition: Definition): Promise<void> 
   }
   try {
     // swagger-parser dereferences in place: give it a copy, keep the definition as written.
-    await SwaggerParser.validate(structuredClone(definition) as never);
+    // parseDefinition already refused external references; never resolve one anyway.
+    await SwaggerParser.validate(
+      structuredClone(definition) as never,
+      { resolve: { external: false } } as never,
+    );
   } catch (err) {
     throw new BadRequest(
       `The API definition is invalid: ${(err as Error).message.split('\n').slice(0, 5).join(' ')}`,
