@@ -137,7 +137,7 @@ export interface ApiRevisionsTable {
   /** 1, 2, 3…: "Revision N". */
   number: number;
   description: string;
-  /** The API's JSON when the revision was made: what gateways run. */
+  /** `{api, definition}` as JSON when the revision was made: what gateways run. */
   snapshot: string;
   created_at: number;
 }

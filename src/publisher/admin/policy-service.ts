@@ -148,6 +148,12 @@ export class PolicyService {
         `The ${kind} policy "${policy.policyName}" is a default policy and cannot be deleted.`,
       );
     }
+    const users = await this.#apisUsing(kind, policy.policyName);
+    if (users.length > 0) {
+      throw new Conflict(
+        `The ${kind} policy "${policy.policyName}" is used by ${users.join(', ')}: change them first.`,
+      );
+    }
     await this.db.deleteFrom('throttling_policies').where('id', '=', id).execute();
     this.#announce('POLICY_DELETE', kind, policy);
   }
@@ -176,6 +182,25 @@ export class PolicyService {
         .onConflict((oc) => oc.columns(['kind', 'name']).doNothing())
         .execute();
     }
+  }
+
+  /** The APIs ("name version") that refer to a policy: subscription tiers, or API and operation policies. */
+  async #apisUsing(kind: PolicyKind, name: string): Promise<string[]> {
+    if (kind === 'application') return [];
+    const rows = await this.db.selectFrom('apis').select(['name', 'version', 'body']).execute();
+    return rows
+      .filter((row) => {
+        const api = JSON.parse(row.body) as {
+          policies?: string[];
+          apiThrottlingPolicy?: string;
+          operations?: { throttlingPolicy?: string }[];
+        };
+        return kind === 'subscription'
+          ? (api.policies ?? []).includes(name)
+          : api.apiThrottlingPolicy === name ||
+              (api.operations ?? []).some((o) => o.throttlingPolicy === name);
+      })
+      .map((row) => `${row.name} ${row.version}`);
   }
 
   async #checkNameFree(kind: PolicyKind, name: string): Promise<void> {

@@ -318,11 +318,18 @@ export class ApiService {
     }
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx
+      // Only from the state the decision was made in: a concurrent change wins, this one is refused.
+      const changed = await trx
         .updateTable('apis')
         .set({ lifecycle_status: to, updated_at: now })
         .where('id', '=', id)
-        .execute();
+        .where('lifecycle_status', '=', from)
+        .executeTakeFirst();
+      if (changed.numUpdatedRows !== 1n) {
+        throw new Conflict(
+          `The API's lifecycle changed meanwhile (it is no longer ${displayState(from)}); try again.`,
+        );
+      }
       await trx
         .insertInto('api_lifecycle_history')
         .values({

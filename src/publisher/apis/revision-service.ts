@@ -60,7 +60,8 @@ export class RevisionService {
         api_id: apiId,
         number,
         description: description ?? '',
-        snapshot: JSON.stringify(toApi(api)),
+        // The definition too: a gateway (and the Developer Portal) must see what was deployed, not the working copy.
+        snapshot: JSON.stringify({ api: toApi(api), definition: await this.#definition(apiId) }),
         created_at: Date.now(),
       })
       .execute()
@@ -126,22 +127,35 @@ export class RevisionService {
     }
     const now = Date.now();
     for (const target of resolved) {
+      // Replace atomically: a concurrent deploy to the same environment gets a 409, not a 500.
       await this.db
-        .deleteFrom('api_deployments')
-        .where('api_id', '=', apiId)
-        .where('environment', '=', target.environment)
-        .execute();
-      await this.db
-        .insertInto('api_deployments')
-        .values({
-          api_id: apiId,
-          revision_id: revisionId,
-          environment: target.environment,
-          vhost: target.vhost,
-          display_on_devportal: target.display ? 1 : 0,
-          deployed_at: now,
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .deleteFrom('api_deployments')
+            .where('api_id', '=', apiId)
+            .where('environment', '=', target.environment)
+            .execute();
+          await trx
+            .insertInto('api_deployments')
+            .values({
+              api_id: apiId,
+              revision_id: revisionId,
+              environment: target.environment,
+              vhost: target.vhost,
+              display_on_devportal: target.display ? 1 : 0,
+              deployed_at: now,
+            })
+            .execute();
         })
-        .execute();
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err)) {
+            throw new Conflict(
+              `Another deployment to ${target.environment} happened at the same moment; try again.`,
+            );
+          }
+          throw err;
+        });
       this.#announce('DEPLOY_API_IN_GATEWAY', apiId, revisionId, target.environment, target.vhost);
     }
     return (await this.#deployments(apiId)).filter((d) => d.revision_id === revisionId).map(toDeployment);
@@ -187,6 +201,15 @@ export class RevisionService {
       this.#announce('REMOVE_API_FROM_GATEWAY', apiId, d.revision_id, d.environment, d.vhost);
     }
     return deployments.map(toDeployment);
+  }
+
+  async #definition(apiId: string): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('api_definitions')
+      .select('definition')
+      .where('api_id', '=', apiId)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.definition) as unknown) : null;
   }
 
   async #api(apiId: string): Promise<Tables['apis']> {
