@@ -28,6 +28,8 @@ export interface IntrospectionCredentials {
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const OPAQUE_CACHE_MS = 60_000;
+/** Introspection answers kept at most; made-up tokens must not grow the cache without bound. */
+const OPAQUE_CACHE_SIZE = 10_000;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -35,6 +37,7 @@ export class AccessTokenVerifier {
   readonly #revoked = new Map<string, number>();
   readonly #opaque = new Map<string, { token: AccessToken | undefined; until: number }>();
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  #sweptAt = 0;
 
   constructor(
     private readonly keyManager: KeyManagerClient,
@@ -129,9 +132,15 @@ export class AccessTokenVerifier {
     return accessToken;
   }
 
+  /** Drops what has expired, at most once a second; then, if the cache is still full, its oldest answers. */
   #forgetExpired(now: number): void {
-    if (this.#revoked.size + this.#opaque.size < 10_000) return;
+    if (now - this.#sweptAt < 1000) return;
+    this.#sweptAt = now;
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
     for (const [id, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(id);
+    for (const id of this.#opaque.keys()) {
+      if (this.#opaque.size <= OPAQUE_CACHE_SIZE) break;
+      this.#opaque.delete(id);
+    }
   }
 }
