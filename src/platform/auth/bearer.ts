@@ -13,6 +13,12 @@ export interface BearerToken {
   scopes: ReadonlySet<string>;
 }
 
+/** Who acts: the user, or the client acting for itself (client_credentials). */
+export function callerOf(token: BearerToken | undefined): string {
+  if (!token) throw new Error('callerOf needs a route guarded by requireAnyScope');
+  return token.username ?? token.clientId;
+}
+
 /** The facts of a valid access token, or undefined for any other token. */
 export type BearerCheck = (token: string) => Promise<BearerToken | undefined>;
 

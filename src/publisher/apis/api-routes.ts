@@ -1,6 +1,6 @@
 /** /api/am/publisher/v4/apis, /apis/{apiId}, and the lifecycle resources. */
 import { Type } from 'typebox';
-import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
 import {
   ApiListQuerySchema,
@@ -20,10 +20,8 @@ import {
   transition,
   type LifecycleStatus,
 } from './lifecycle.js';
+import { APIS, ApiParams, apiGuards } from './api-route-guards.js';
 
-export const PUBLISHER_BASE = '/api/am/publisher/v4';
-const APIS = `${PUBLISHER_BASE}/apis`;
-const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 const CopyQuery = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   newVersion: ApiSchema.properties.version,
@@ -53,11 +51,7 @@ function pageLink(query: ApiListQuery, offset: number): string {
 }
 
 export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck): void {
-  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
-  const create = requireAnyScope(check, ['apim:api_create']);
-  const edit = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
-  const remove = requireAnyScope(check, ['apim:api_delete']);
-  const publish = requireAnyScope(check, ['apim:api_publish']);
+  const { view, create, edit, remove, publish } = apiGuards(check);
 
   app.get(
     APIS,
@@ -78,27 +72,28 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
     APIS,
     { onRequest: create, schema: { body: ApiSchema, response: { 201: ApiSchema } } },
     async (request, reply) => {
-      const created = await apis.create(
-        request.body,
-        request.bearer?.username ?? (request.bearer?.clientId as string),
-      );
+      const created = await apis.create(request.body, callerOf(request.bearer));
       return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
     },
   );
   app.get(
     `${APIS}/:apiId`,
-    { onRequest: view, schema: { params: Params, response: { 200: ApiSchema } } },
+    { onRequest: view, schema: { params: ApiParams, response: { 200: ApiSchema } } },
     (request) => apis.get(request.params.apiId),
   );
   app.put(
     `${APIS}/:apiId`,
-    { onRequest: edit, schema: { params: Params, body: ApiSchema, response: { 200: ApiSchema } } },
+    { onRequest: edit, schema: { params: ApiParams, body: ApiSchema, response: { 200: ApiSchema } } },
     (request) => apis.update(request.params.apiId, request.body),
   );
-  app.delete(`${APIS}/:apiId`, { onRequest: remove, schema: { params: Params } }, async (request, reply) => {
-    await apis.delete(request.params.apiId);
-    return reply.code(200).send();
-  });
+  app.delete(
+    `${APIS}/:apiId`,
+    { onRequest: remove, schema: { params: ApiParams } },
+    async (request, reply) => {
+      await apis.delete(request.params.apiId);
+      return reply.code(200).send();
+    },
+  );
 
   app.post(
     `${APIS}/copy-api`,
@@ -116,19 +111,19 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
       schema: { querystring: LifecycleQuery, response: { 200: WorkflowResponseSchema } },
     },
     async (request) => {
-      const user = request.bearer?.username ?? (request.bearer?.clientId as string);
+      const user = callerOf(request.bearer);
       const api = await apis.changeLifecycle(request.query.apiId, request.query.action, user);
       return { workflowStatus: 'APPROVED' as const, lifecycleState: lifecycleState(api) };
     },
   );
   app.get(
     `${APIS}/:apiId/lifecycle-state`,
-    { onRequest: view, schema: { params: Params, response: { 200: LifecycleStateSchema } } },
+    { onRequest: view, schema: { params: ApiParams, response: { 200: LifecycleStateSchema } } },
     async (request) => lifecycleState(await apis.get(request.params.apiId)),
   );
   app.get(
     `${APIS}/:apiId/lifecycle-history`,
-    { onRequest: view, schema: { params: Params, response: { 200: LifecycleHistorySchema } } },
+    { onRequest: view, schema: { params: ApiParams, response: { 200: LifecycleHistorySchema } } },
     async (request) => {
       const list = await apis.history(request.params.apiId);
       return { count: list.length, list };

@@ -2,19 +2,15 @@
  * POST /apis/import-openapi (multipart `file` or `inlineAPIDefinition`, plus `additionalProperties`) and
  * GET/PUT /apis/{apiId}/swagger (multipart `apiDefinition` or `file`), as WSO2's publisher API v4 has them.
  */
-import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import { BadRequest } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
-import { PUBLISHER_BASE } from './api-routes.js';
 import { ApiSchema, type Api } from './api-schemas.js';
 import type { ApiService } from './api-service.js';
 import { MultipartForm } from './multipart-form.js';
+import { APIS, ApiParams, apiGuards } from './api-route-guards.js';
 import { parseDefinition, validateDefinition, type Definition } from './openapi.js';
-
-const APIS = `${PUBLISHER_BASE}/apis`;
-const Params = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 
 async function definitionFrom(form: MultipartForm, names: string[]): Promise<Definition> {
   const source = form.textOrFile(names);
@@ -59,9 +55,7 @@ export function registerDefinitionRoutes(
   check: BearerCheck,
   maxBytes: number,
 ): void {
-  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
-  const create = requireAnyScope(check, ['apim:api_create']);
-  const edit = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
+  const { view, create, edit } = apiGuards(check);
 
   app.post(
     `${APIS}/import-openapi`,
@@ -69,15 +63,15 @@ export function registerDefinitionRoutes(
     async (request, reply) => {
       const form = MultipartForm.of(request, maxBytes, '"file" or "inlineAPIDefinition"');
       const definition = await definitionFrom(form, ['file', 'inlineAPIDefinition']);
-      const owner = request.bearer?.username ?? (request.bearer?.clientId as string);
+      const owner = callerOf(request.bearer);
       const created = await apis.create(apiFrom(form, definition), owner, definition);
       return reply.code(201).header('location', `${APIS}/${created.id}`).send(created);
     },
   );
-  app.get(`${APIS}/:apiId/swagger`, { onRequest: view, schema: { params: Params } }, (request) =>
+  app.get(`${APIS}/:apiId/swagger`, { onRequest: view, schema: { params: ApiParams } }, (request) =>
     apis.definition(request.params.apiId),
   );
-  app.put(`${APIS}/:apiId/swagger`, { onRequest: edit, schema: { params: Params } }, async (request) => {
+  app.put(`${APIS}/:apiId/swagger`, { onRequest: edit, schema: { params: ApiParams } }, async (request) => {
     const form = MultipartForm.of(request, maxBytes, '"apiDefinition" or "file"');
     const definition = await definitionFrom(form, ['apiDefinition', 'file']);
     return apis.replaceDefinition(request.params.apiId, definition);

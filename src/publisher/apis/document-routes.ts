@@ -1,14 +1,12 @@
 /** /apis/{apiId}/documents[/{documentId}[/content]] (publisher API v4). */
 import { Type } from 'typebox';
-import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
-import { PUBLISHER_BASE } from './api-routes.js';
 import { DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from './document-schemas.js';
 import type { DocumentService } from './document-service.js';
 import { MultipartForm } from './multipart-form.js';
+import { APIS, ApiParams, apiGuards } from './api-route-guards.js';
 
-const APIS = `${PUBLISHER_BASE}/apis`;
-const ApiParams = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 const DocumentParams = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   documentId: Type.String({ maxLength: 64 }),
@@ -28,10 +26,7 @@ export function registerDocumentRoutes(
   check: BearerCheck,
   maxBytes: number,
 ): void {
-  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
-  const manage = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
-  const user = (bearer: { username: string | undefined; clientId: string } | undefined) =>
-    bearer?.username ?? (bearer?.clientId as string);
+  const { view, edit: manage } = apiGuards(check);
 
   app.get(
     `${APIS}/:apiId/documents`,
@@ -68,7 +63,7 @@ export function registerDocumentRoutes(
       schema: { params: ApiParams, body: DocumentSchema, response: { 201: DocumentSchema } },
     },
     async (request, reply) => {
-      const created = await documents.create(request.params.apiId, request.body, user(request.bearer));
+      const created = await documents.create(request.params.apiId, request.body, callerOf(request.bearer));
       return reply
         .code(201)
         .header('location', `${APIS}/${request.params.apiId}/documents/${created.documentId}`)
@@ -87,7 +82,12 @@ export function registerDocumentRoutes(
       schema: { params: DocumentParams, body: DocumentSchema, response: { 200: DocumentSchema } },
     },
     (request) =>
-      documents.update(request.params.apiId, request.params.documentId, request.body, user(request.bearer)),
+      documents.update(
+        request.params.apiId,
+        request.params.documentId,
+        request.body,
+        callerOf(request.bearer),
+      ),
   );
   app.delete(
     `${APIS}/:apiId/documents/:documentId`,
@@ -125,7 +125,7 @@ export function registerDocumentRoutes(
         request.params.apiId,
         request.params.documentId,
         { text, file },
-        user(request.bearer),
+        callerOf(request.bearer),
       );
     },
   );

@@ -1,8 +1,7 @@
 /** /apis/{apiId}/revisions, deploy-revision, undeploy-revision and deployments (publisher API v4). */
 import { Type } from 'typebox';
-import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import type { BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
-import { PUBLISHER_BASE } from './api-routes.js';
 import {
   DeploymentListSchema,
   DeploymentRequestSchema,
@@ -10,10 +9,9 @@ import {
   RevisionListSchema,
   RevisionSchema,
 } from './revision-schemas.js';
+import { APIS, ApiParams, apiGuards } from './api-route-guards.js';
 import type { RevisionService } from './revision-service.js';
 
-const APIS = `${PUBLISHER_BASE}/apis`;
-const ApiParams = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 const RevisionParams = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   revisionId: Type.String({ maxLength: 64 }),
@@ -26,8 +24,7 @@ const UndeployQuery = Type.Object({
 const ListQuery = Type.Object({ query: Type.Optional(Type.Enum(['deployed:true', 'deployed:false'])) });
 
 export function registerRevisionRoutes(app: App, revisions: RevisionService, check: BearerCheck): void {
-  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
-  const manage = requireAnyScope(check, ['apim:api_create', 'apim:api_publish']);
+  const { view, edit: manage } = apiGuards(check);
 
   app.get(
     `${APIS}/:apiId/revisions`,
