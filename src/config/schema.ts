@@ -129,15 +129,15 @@ export const ConfigSchema = Type.Object(
           description:
             "Base URL of the Key Manager (or its load balancer) for the other components (the seed's AuthManager ServerURL); empty: this node.",
         }),
-        introspection_client_id: Type.String({
+        node_client_id: Type.String({
           default: '',
           description:
-            'Client (owned by an admin) this node introspects opaque tokens with; empty: only JWT access tokens are accepted.',
+            "This node's OAuth2 client (owned by an admin): it introspects opaque tokens, creates applications' clients at the Key Manager and reads the internal data API. Empty on a node that runs the Key Manager: it registers its own. Empty elsewhere: only JWT access tokens are accepted and the Developer Portal cannot generate keys.",
         }),
-        introspection_client_secret: Type.String({
+        node_client_secret: Type.String({
           default: '',
           secret: true,
-          description: 'Secret of introspection_client_id.',
+          description: 'Secret of node_client_id.',
         }),
       },
       'How this node reaches the other components.',

@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 export const TOKENS_REVOKED = 'TOKENS_REVOKED';
 export const TokensRevokedSchema = Type.Object({
   tokens: Type.Array(Type.Object({ id: Type.String(), expiresAt: Type.Number() })),
-  reason: Type.Enum(['revoked', 'refresh_token_reuse', 'code_reuse', 'user_changed']),
+  reason: Type.Enum(['revoked', 'refresh_token_reuse', 'code_reuse', 'user_changed', 'client_deleted']),
   username: Type.Optional(Type.String()),
 });
 export type TokensRevoked = Static<typeof TokensRevokedSchema>;

@@ -1,4 +1,5 @@
 /** The Key Manager as a node component: its services, its routes, and first-start bootstrap. */
+import os from 'node:os';
 import formBody from '@fastify/formbody';
 import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../platform/errors.js';
@@ -14,6 +15,8 @@ import { registerRegistrationRoute } from './routes/registration-route.js';
 import { registerRevokeRoute } from './routes/revoke-route.js';
 import { registerTokenRoute } from './routes/token-route.js';
 import { registerUsersRoutes } from './routes/users-routes.js';
+import { registerClientsRoutes } from './routes/clients-routes.js';
+import { provisionNodeClient } from './node-client.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
 import { startHousekeeping } from './housekeeping.js';
 
@@ -44,6 +47,9 @@ async function create(context: NodeContext): Promise<Component> {
   const { passwordFile } = await bootstrapAdmin(km.users, config.data_dir, process.env, logger);
   // Create the first signing key now rather than on the first token request.
   await km.keys.current();
+  const nodeClient = config.services.node_client_id
+    ? undefined
+    : await provisionNodeClient(km, config.node.name || os.hostname(), logger);
   const stopHousekeeping = startHousekeeping(database.db, logger);
   return {
     name: 'key-manager',
@@ -72,8 +78,10 @@ async function create(context: NodeContext): Promise<Component> {
           );
         registerRegistrationRoute(rest, km);
         registerUsersRoutes(rest, km);
+        registerClientsRoutes(rest, km);
       });
     },
+    ...(nodeClient ? { nodeClient } : {}),
     close: async () => stopHousekeeping(),
     describe: () => [
       `key manager ${km.baseUrl}/oauth2/token  (metadata: ${km.baseUrl}/.well-known/oauth-authorization-server)`,

@@ -11,7 +11,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Tables } from '../store/tables.js';
 
 type Selector =
-  | { column: 'id' | 'family_id' | 'username'; value: string }
+  | { column: 'id' | 'family_id' | 'username' | 'client_id'; value: string }
   /** Tokens of a user, and those of the clients the user owns (their scopes come from the owner's roles). */
   | { column: 'owner'; value: string };
 
@@ -48,6 +48,11 @@ export class Revocations {
    */
   revokeUser(username: string): Promise<void> {
     return this.#revoke({ column: 'owner', value: username }, 'user_changed', username);
+  }
+
+  /** Every token of a client: when its registration is deleted (an application's keys are removed). */
+  revokeClient(clientId: string): Promise<void> {
+    return this.#revoke({ column: 'client_id', value: clientId }, 'client_deleted');
   }
 
   async #revoke(selector: Selector, reason: TokensRevoked['reason'], username?: string): Promise<void> {

@@ -1,3 +1,5 @@
+import { NODE_SCOPE } from '../platform/auth/node-credentials.js';
+
 /**
  * Roles and the management-API scopes they grant (WSO2's role → scope bindings).
  * Scopes not in this table (an API's own scopes, `openid`, …) are not role-bound: anyone may request them.
@@ -13,9 +15,16 @@ export const ROLE_SCOPES: Record<string, readonly Role[]> = {
   'apim:subscribe': ['admin', 'subscriber'],
   'apim:app_manage': ['admin', 'subscriber'],
   'apim:sub_manage': ['admin', 'subscriber'],
+  'apim:subscription_view': ['admin', 'creator', 'publisher'],
+  'apim:subscription_block': ['admin', 'publisher'],
+  'apim:subscription_manage': ['admin', 'publisher'],
   'apim:tier_view': ['admin', 'creator', 'publisher'],
   'apim:tier_manage': ['admin'],
   'apim:admin': ['admin'],
+  'apim:bl_view': ['admin'],
+  'apim:bl_manage': ['admin'],
+  /** Node clients (owned by an admin): application clients at the Key Manager, the internal data API. */
+  [NODE_SCOPE]: ['admin'],
 };
 
 export const MANAGEMENT_SCOPES = Object.keys(ROLE_SCOPES);

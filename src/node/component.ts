@@ -1,5 +1,6 @@
 /** What a component (Key Manager, Publisher, …) is to the node that runs it. */
 import type { Config } from '../config/schema.js';
+import type { NodeCredentials } from '../platform/auth/node-credentials.js';
 import type { EventHub } from '../events/hub.js';
 import type { Readiness } from '../platform/health.js';
 import type { App } from '../platform/http-server.js';
@@ -17,6 +18,8 @@ export interface NodeContext {
   urls: { https: string; http: string };
   /** PEM of the CA that other nodes' certificates are verified against. */
   ca: string;
+  /** This node's own client at the Key Manager: configured, or provided by a Key Manager in this process. */
+  nodeClient: NodeCredentials | undefined;
 }
 
 export interface Component {
@@ -26,6 +29,8 @@ export interface Component {
   /** Lines for the start-up banner: where the component is reached. */
   describe(): string[];
   close?(): Promise<void>;
+  /** A node client this component made for the node (the Key Manager does, when none is configured). */
+  readonly nodeClient?: NodeCredentials;
 }
 
 export interface ComponentDefinition {

@@ -105,6 +105,8 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
     };
     const app = createApp({ bodyLimit: config.http.body_limit, logger, trustProxy: config.http.trust_proxy });
     registerHealthRoutes(app, readiness);
+    const { node_client_id: clientId, node_client_secret: clientSecret } = config.services;
+    let nodeClient = clientId ? { clientId, clientSecret } : undefined;
     for (const name of names) {
       const component = await COMPONENTS[name].create({
         config,
@@ -114,7 +116,9 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         readiness,
         urls,
         ca: tls.ca,
+        nodeClient,
       });
+      nodeClient ??= component.nodeClient;
       components.push(component);
       await component.register(app);
     }

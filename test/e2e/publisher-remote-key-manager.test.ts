@@ -63,8 +63,8 @@ beforeAll(async () => {
       PORTCULLIS_HTTP__KEY_FILE: path.join(certs, 'node-key.pem'),
       PORTCULLIS_HTTP__CA_FILE: path.join(certs, 'ca.pem'),
       PORTCULLIS_SERVICES__KEY_MANAGER_URL: keyManager.baseUrl,
-      PORTCULLIS_SERVICES__INTROSPECTION_CLIENT_ID: opaqueClient.clientId,
-      PORTCULLIS_SERVICES__INTROSPECTION_CLIENT_SECRET: opaqueClient.clientSecret,
+      PORTCULLIS_SERVICES__NODE_CLIENT_ID: opaqueClient.clientId,
+      PORTCULLIS_SERVICES__NODE_CLIENT_SECRET: opaqueClient.clientSecret,
     },
   });
 });

@@ -138,6 +138,15 @@ export class ClientService {
     return (await this.get(clientId)) as Client;
   }
 
+  /** Removes a registration; its tokens must be revoked first (see Revocations.revokeClient). */
+  async delete(clientId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('oauth_clients')
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  }
+
   /**
    * Authenticates the calling client (RFC 6749 §2.3.1). A confidential client must present its secret by
    * exactly one method; a public client presents only its client_id. Throws InvalidClient otherwise.

@@ -27,6 +27,8 @@ export interface IssueRequest {
   /** The resource owner; undefined for client_credentials. */
   username: string | undefined;
   scope: string[];
+  /** The user's roles, carried in a JWT's `roles` claim (role changes revoke tokens, so it stays true). */
+  roles?: readonly string[];
   /** The scope of the refresh token, when it differs from the access token's (a narrowed refresh). */
   refreshScope?: string[];
   /** Tokens of one grant and its refreshes share a family. */
@@ -52,7 +54,7 @@ export class Tokens {
     const scopeString = scope.join(' ');
     const { token, id } =
       client.tokenFormat === 'JWT'
-        ? await this.#signJwt(client, username, scopeString, issuedAt, expiresAt)
+        ? await this.#signJwt(client, username, request.roles, scopeString, issuedAt, expiresAt)
         : (() => {
             const opaque = randomToken();
             return { token: opaque, id: sha256(opaque) };
@@ -119,13 +121,18 @@ export class Tokens {
   async #signJwt(
     client: Client,
     username: string | undefined,
+    roles: readonly string[] | undefined,
     scope: string,
     iat: number,
     expiresAt: number,
   ) {
     const key = await this.keys.current();
     const jti = randomUUID();
-    const token = await new SignJWT({ scope, client_id: client.clientId })
+    const token = await new SignJWT({
+      scope,
+      client_id: client.clientId,
+      ...(username && roles ? { roles } : {}),
+    })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)
       .setSubject(username ?? client.clientId)

@@ -19,6 +19,8 @@ export const IntrospectionSchema = Type.Object({
   aud: Type.Optional(Type.String()),
   iss: Type.Optional(Type.String()),
   jti: Type.Optional(Type.String()),
+  /** Portcullis extension: the user's roles (what decides which APIs the Developer Portal shows them). */
+  roles: Type.Optional(Type.Array(Type.String())),
 });
 export type Introspection = Static<typeof IntrospectionSchema>;
 
@@ -37,9 +39,10 @@ export function registerIntrospectRoute(app: App, km: KeyManager): void {
     if (!row || row.revoked === 1 || row.rotated_at !== null || row.expires_at <= Date.now()) return INACTIVE;
     // A client sees its own tokens; a client owned by an admin (a gateway's) sees every token.
     if (row.client_id !== caller.clientId) {
-      const roles = await km.users.activeRoles(caller.owner);
-      if (!roles?.includes('admin')) return INACTIVE;
+      const callerRoles = await km.users.activeRoles(caller.owner);
+      if (!callerRoles?.includes('admin')) return INACTIVE;
     }
+    const roles = row.username ? await km.users.activeRoles(row.username) : undefined;
     const body: Introspection = {
       active: true,
       scope: row.scope,
@@ -51,6 +54,7 @@ export function registerIntrospectRoute(app: App, km: KeyManager): void {
       aud: row.client_id,
       iss: km.issuer,
       ...(row.username ? { username: row.username } : {}),
+      ...(roles ? { roles } : {}),
       ...(row.format === 'JWT' ? { jti: row.id } : {}),
     };
     return body;

@@ -5,11 +5,12 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
-import { BadRequest, Conflict, Forbidden } from '../../platform/errors.js';
+import { Conflict, Forbidden } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
-import { GRANT_TYPES, type Client, type GrantType, type NewClient } from '../oauth/clients.js';
+import type { Client, GrantType, NewClient } from '../oauth/clients.js';
 import { authenticateBasicUser } from './basic-user.js';
+import { checkGrantTypes, parseCallback } from '../oauth/client-settings.js';
 
 export const RegistrationRequestSchema = Type.Object(
   {
@@ -44,41 +45,7 @@ const DEFAULT_GRANTS: GrantType[] = ['client_credentials', 'password', 'refresh_
 
 function parseGrantTypes(value: string | undefined): GrantType[] {
   if (value === undefined || value.trim() === '') return DEFAULT_GRANTS;
-  const requested = [...new Set(value.trim().split(/\s+/))];
-  const unknown = requested.filter((g) => !(GRANT_TYPES as readonly string[]).includes(g));
-  if (unknown.length > 0) {
-    throw new BadRequest(
-      `grantType has unsupported grant types ${unknown.join(', ')}; supported: ${GRANT_TYPES.join(' ')}.`,
-    );
-  }
-  return requested as GrantType[];
-}
-
-/** Redirect URIs must be absolute, without fragment (RFC 6749 §3.1.2); plain http only for loopback. */
-function parseCallback(value: string | undefined, grants: GrantType[]): string[] {
-  if (value === undefined || value === '') {
-    if (grants.includes('authorization_code'))
-      throw new BadRequest('callbackUrl is required for authorization_code.');
-    return [];
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new BadRequest('callbackUrl must be an absolute URL.');
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (
-    url.hash ||
-    url.username ||
-    url.password ||
-    !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))
-  ) {
-    throw new BadRequest(
-      'callbackUrl must be https (http only for localhost), without credentials or fragment.',
-    );
-  }
-  return [value];
+  return checkGrantTypes(value.trim().split(/\s+/), 'grantType');
 }
 
 function toResponse(client: Client, clientSecret: string | undefined): RegistrationResponse {

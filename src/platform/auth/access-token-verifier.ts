@@ -11,25 +11,26 @@ import type { EventHub } from '../../events/hub.js';
 import { TOKENS_REVOKED, TokensRevokedSchema } from '../../events/key-manager-events.js';
 import { Value } from 'typebox/value';
 import type { KeyManagerClient } from './key-manager-client.js';
+import { basicAuthorization, type NodeCredentials } from './node-credentials.js';
 
 export interface AccessToken {
   /** The user, or undefined for a client acting for itself. */
   username: string | undefined;
   clientId: string;
   scopes: ReadonlySet<string>;
+  /** The user's roles; empty for a client acting for itself. */
+  roles: readonly string[];
   /** Milliseconds since the epoch. */
   expiresAt: number;
-}
-
-export interface IntrospectionCredentials {
-  clientId: string;
-  clientSecret: string;
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const OPAQUE_CACHE_MS = 60_000;
 /** Introspection answers kept at most; made-up tokens must not grow the cache without bound. */
 const OPAQUE_CACHE_SIZE = 10_000;
+
+const stringArray = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -41,7 +42,7 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly keyManager: KeyManagerClient,
-    private readonly introspection: IntrospectionCredentials | undefined,
+    private readonly introspection: NodeCredentials | undefined,
   ) {}
 
   /** Follows revocations; call once the hub is up. */
@@ -86,6 +87,7 @@ export class AccessTokenVerifier {
       username: payload.sub !== clientId ? payload.sub : undefined,
       clientId,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
+      roles: stringArray(payload.roles),
       expiresAt: (payload.exp ?? 0) * 1000,
     };
   }
@@ -97,12 +99,11 @@ export class AccessTokenVerifier {
     const cached = this.#opaque.get(id);
     if (cached && cached.until > now) return cached.token;
     const metadata = await this.keyManager.metadata();
-    const { clientId, clientSecret } = this.introspection;
     const response = await this.keyManager.fetch(metadata.introspection_endpoint, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+        authorization: basicAuthorization(this.introspection),
       },
       body: new URLSearchParams({ token }).toString(),
     });
@@ -115,6 +116,7 @@ export class AccessTokenVerifier {
       scope?: string;
       client_id?: string;
       username?: string;
+      roles?: unknown;
     };
     const accessToken =
       body.active === true && body.token_type === 'Bearer'
@@ -122,6 +124,7 @@ export class AccessTokenVerifier {
             username: body.username,
             clientId: body.client_id ?? '',
             scopes: new Set(body.scope ? body.scope.split(' ') : []),
+            roles: stringArray(body.roles),
             expiresAt: (body.exp ?? 0) * 1000,
           }
         : undefined;

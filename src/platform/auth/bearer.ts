@@ -11,6 +11,8 @@ export interface BearerToken {
   username: string | undefined;
   clientId: string;
   scopes: ReadonlySet<string>;
+  /** The user's roles, when the token says them (user tokens from the Key Manager do). */
+  roles?: readonly string[];
 }
 
 /** Who acts: the user, or the client acting for itself (client_credentials). */
@@ -43,33 +45,56 @@ class BearerError extends ApiError {
 /** RFC 6750 §2.1 b64token; RFC 7235 §2.1: the scheme name is case-insensitive. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 
+const REALM = 'Bearer realm="portcullis"';
+
+async function authenticate(request: FastifyRequest, check: BearerCheck): Promise<BearerToken> {
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  if (!match?.[1]) throw new BearerError(401, 900902, REALM, 'An OAuth2 bearer token is required.');
+  const token = await check(match[1]);
+  if (!token) {
+    throw new BearerError(
+      401,
+      900901,
+      `${REALM}, error="invalid_token"`,
+      'The token is invalid, expired or revoked.',
+    );
+  }
+  return token;
+}
+
+/** Sets the challenge of a bearer error on the reply, and passes every error on. */
+function challenged(reply: FastifyReply, err: unknown): never {
+  if (err instanceof BearerError) reply.header('www-authenticate', err.challenge);
+  throw err;
+}
+
 export function requireAnyScope(check: BearerCheck, scopes: readonly string[]) {
-  const realm = 'Bearer realm="portcullis"';
   return async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const match = BEARER.exec(request.headers.authorization ?? '');
-      if (!match?.[1]) throw new BearerError(401, 900902, realm, 'An OAuth2 bearer token is required.');
-      const token = await check(match[1]);
-      if (!token) {
-        throw new BearerError(
-          401,
-          900901,
-          `${realm}, error="invalid_token"`,
-          'The token is invalid, expired or revoked.',
-        );
-      }
+      const token = await authenticate(request, check);
       if (!scopes.some((scope) => token.scopes.has(scope))) {
         throw new BearerError(
           403,
           900910,
-          `${realm}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
+          `${REALM}, error="insufficient_scope", scope="${scopes.join(' ')}"`,
           `The token lacks the scope this resource needs: one of ${scopes.join(', ')}.`,
         );
       }
       request.bearer = token;
     } catch (err) {
-      if (err instanceof BearerError) reply.header('www-authenticate', err.challenge);
-      throw err;
+      challenged(reply, err);
+    }
+  };
+}
+
+/** For resources anyone may read (the Developer Portal's catalogue): a token, if sent, must be valid. */
+export function optionalBearer(check: BearerCheck) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.headers.authorization === undefined) return;
+    try {
+      request.bearer = await authenticate(request, check);
+    } catch (err) {
+      challenged(reply, err);
     }
   };
 }

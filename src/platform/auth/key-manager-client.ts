@@ -7,6 +7,8 @@ import { Agent, fetch as undiciFetch } from 'undici';
 export interface AuthorizationServerMetadata {
   issuer: string;
   jwks_uri: string;
+  token_endpoint: string;
+  revocation_endpoint: string;
   introspection_endpoint: string;
 }
 

@@ -49,6 +49,7 @@ export const authorizationCodeGrant: Grant = {
     return tokens.issue({
       client,
       username: row.username,
+      roles,
       scope: grantScopes(row.scope ? row.scope.split(' ') : [], roles),
       familyId: row.family_id,
       withRefreshToken: client.grantTypes.includes('refresh_token'),

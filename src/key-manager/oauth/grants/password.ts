@@ -22,6 +22,7 @@ export const passwordGrant: Grant = {
     return tokens.issue({
       client,
       username: user.username,
+      roles: user.roles,
       scope: grantScopes(requested, user.roles),
       withRefreshToken: client.grantTypes.includes('refresh_token'),
     });

@@ -35,14 +35,16 @@ export const refreshTokenGrant: Grant = {
       throw new InvalidGrant(undefined, 'reuse of a rotated refresh token: family revoked');
     }
     let scope = requested.length > 0 ? requested : original;
+    let roles: readonly string[] | undefined;
     if (row.username) {
-      const roles = await users.activeRoles(row.username);
+      roles = await users.activeRoles(row.username);
       if (!roles) throw new InvalidGrant(undefined, 'the user no longer exists or is disabled');
       scope = grantScopes(scope, roles);
     }
     return tokens.issue({
       client,
       username: row.username ?? undefined,
+      ...(roles ? { roles } : {}),
       scope,
       // RFC 6749 §6: the new refresh token keeps the scope of the one it replaces, even if this refresh narrowed.
       refreshScope: original,
