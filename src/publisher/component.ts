@@ -5,10 +5,7 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
-import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
-import type { BearerCheck } from '../platform/auth/bearer.js';
-import { KeyManagerClient } from '../platform/auth/key-manager-client.js';
-import { ServiceUnavailable } from '../platform/errors.js';
+import { remoteBearerCheck } from '../platform/auth/remote-bearer-check.js';
 import type { App } from '../platform/http-server.js';
 import { ADMIN_BASE } from './admin/admin-base.js';
 import {
@@ -16,6 +13,8 @@ import {
   DEFAULT_APPLICATION_POLICIES,
   DEFAULT_SUBSCRIPTION_POLICIES,
 } from './admin/default-policies.js';
+import { registerDenyPolicyRoutes } from './admin/deny-policy-routes.js';
+import { DenyPolicyService } from './admin/deny-policy-service.js';
 import { registerEnvironmentRoutes } from './admin/environment-routes.js';
 import { EnvironmentService } from './admin/environment-service.js';
 import { registerPolicyRoutes } from './admin/policy-routes.js';
@@ -28,13 +27,16 @@ import { registerDocumentRoutes } from './apis/document-routes.js';
 import { DocumentService } from './apis/document-service.js';
 import { registerRevisionRoutes } from './apis/revision-routes.js';
 import { RevisionService } from './apis/revision-service.js';
+import { registerProviderSubscriptionRoutes } from './subscriptions/subscription-routes.js';
+import { ProviderSubscriptionService } from './subscriptions/subscription-service.js';
 
 async function create(context: NodeContext): Promise<Component> {
-  const { config, database, hub, logger, urls, ca } = context;
+  const { config, database, hub, logger, urls } = context;
   if (!database) throw new Error('the Publisher needs the database');
   const log = logger.child({ component: 'publisher' });
   const policies = new PolicyService(database.db, hub, log);
   const environments = new EnvironmentService(database.db, hub, log);
+  const denyPolicies = new DenyPolicyService(database.db, hub, log);
   await policies.seed('subscription', DEFAULT_SUBSCRIPTION_POLICIES);
   await policies.seed('application', DEFAULT_APPLICATION_POLICIES);
   await policies.seed('advanced', DEFAULT_ADVANCED_POLICIES);
@@ -42,25 +44,18 @@ async function create(context: NodeContext): Promise<Component> {
   const revisions = new RevisionService(database.db, environments, hub, log);
   const apis = new ApiService(database.db, policies, revisions, hub, log);
   const documents = new DocumentService(database.db);
+  const subscriptions = new ProviderSubscriptionService(database.db, hub, log);
 
-  const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
-  const { introspection_client_id: clientId, introspection_client_secret: clientSecret } = config.services;
-  const verifier = new AccessTokenVerifier(keyManager, clientId ? { clientId, clientSecret } : undefined);
-  await verifier.followRevocations(hub);
-  const check: BearerCheck = (token) =>
-    verifier.verify(token).catch((err: unknown) => {
-      log.error({ err }, 'cannot check a token with the Key Manager');
-      throw new ServiceUnavailable(
-        'The Key Manager cannot be reached to check the token; try again shortly.',
-      );
-    });
+  const { check, keyManager } = await remoteBearerCheck(context, log);
   return {
     name: 'publisher',
     async register(app: App) {
       registerPolicyRoutes(app, policies, check);
       registerEnvironmentRoutes(app, environments, check);
+      registerDenyPolicyRoutes(app, denyPolicies, check);
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
+      registerProviderSubscriptionRoutes(app, subscriptions, check);
       // Definitions and documents arrive as multipart forms: one file and a few fields, none larger than any
       // other request body (see MultipartForm for how a cut field is caught).
       const maxBytes = config.http.body_limit;
@@ -78,8 +73,8 @@ async function create(context: NodeContext): Promise<Component> {
       });
     },
     describe: () => [
-      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents)`,
-      `admin API   ${urls.https}${ADMIN_BASE} (throttling policies, environments)`,
+      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents, subscriptions)`,
+      `admin API   ${urls.https}${ADMIN_BASE} (throttling and deny policies, environments)`,
     ],
     close: () => keyManager.close(),
   };

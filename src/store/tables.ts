@@ -173,6 +173,54 @@ export interface ApiDocumentsTable {
   updated_by: string;
 }
 
+/** An application; `body` holds its description and attributes as the devportal API defines them. */
+export interface ApplicationsTable {
+  id: string;
+  name: string;
+  owner: string;
+  throttling_policy: string;
+  /** JWT or OAUTH (opaque tokens). */
+  token_type: string;
+  status: string;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An application's OAuth2 client at the Key Manager, one per key type; its secret is only there, hashed. */
+export interface ApplicationKeysTable {
+  id: string;
+  application_id: string;
+  /** PRODUCTION or SANDBOX. */
+  key_type: string;
+  /** The client_id. */
+  consumer_key: string;
+  created_at: number;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  application_id: string;
+  api_id: string;
+  throttling_policy: string;
+  requested_throttling_policy: string | null;
+  /** WSO2's statuses: UNBLOCKED, BLOCKED, PROD_ONLY_BLOCKED, … */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DenyPoliciesTable {
+  id: string;
+  /** API, APPLICATION, IP, IPRANGE or USER. */
+  condition_type: string;
+  /** JSON of the value as the Admin API shows it. */
+  condition_value: string;
+  condition_key: string;
+  enabled: number;
+  created_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -189,6 +237,10 @@ export interface Tables {
   api_deployments: ApiDeploymentsTable;
   api_definitions: ApiDefinitionsTable;
   api_documents: ApiDocumentsTable;
+  applications: ApplicationsTable;
+  application_keys: ApplicationKeysTable;
+  subscriptions: SubscriptionsTable;
+  deny_policies: DenyPoliciesTable;
 }
 
 export type User = Selectable<UsersTable>;

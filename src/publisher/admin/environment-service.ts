@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
-import { newEvent } from '../../events/topics.js';
+import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
@@ -102,9 +102,7 @@ export class EnvironmentService {
 
   #announce(type: string, environment: Environment): void {
     const payload = { id: environment.id, name: environment.name };
-    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
-      this.logger.error({ err, type, name: environment.name }, 'could not publish an environment event');
-    });
+    notify(this.hub, this.logger, type, payload);
   }
 }
 

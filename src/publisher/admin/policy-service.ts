@@ -3,11 +3,10 @@
  * (unique names, IP addresses, burst settings), announced on `notification` for gateways and traffic managers.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
-import { ipToBigInt } from './ip-address.js';
+import { checkIp, checkIpRange } from './ip-address.js';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
-import { newEvent } from '../../events/topics.js';
+import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
@@ -28,11 +27,6 @@ const PROTECTED: Record<PolicyKind, string[]> = {
   advanced: ['Unlimited'],
 };
 
-function checkIp(field: string, value: string): void {
-  if (net.isIP(value) === 0)
-    throw new BadRequest(`${field} must be an IPv4 or IPv6 address, not "${value}".`);
-}
-
 /** What the schema cannot say. */
 function checkPolicy(policy: Policy): void {
   const burst = 'burstLimit' in policy ? policy.burstLimit : 'rateLimitCount' in policy ? policy : undefined;
@@ -45,16 +39,7 @@ function checkPolicy(policy: Policy): void {
       const at = `conditionalGroups[${g}].conditions[${c}].ipCondition`;
       const ip = condition.ipCondition;
       if (ip.ipConditionType === 'IPSPECIFIC') checkIp(`${at}.specificIP`, ip.specificIP);
-      else {
-        checkIp(`${at}.startingIP`, ip.startingIP);
-        checkIp(`${at}.endingIP`, ip.endingIP);
-        if (
-          net.isIP(ip.startingIP) !== net.isIP(ip.endingIP) ||
-          ipToBigInt(ip.startingIP) > ipToBigInt(ip.endingIP)
-        ) {
-          throw new BadRequest(`${at}: startingIP must not come after endingIP, in the same IP version.`);
-        }
-      }
+      else checkIpRange(`${at}.startingIP`, ip.startingIP, `${at}.endingIP`, ip.endingIP);
     }
   }
 }
@@ -148,7 +133,7 @@ export class PolicyService {
         `The ${kind} policy "${policy.policyName}" is a default policy and cannot be deleted.`,
       );
     }
-    const users = await this.#apisUsing(kind, policy.policyName);
+    const users = await this.#usersOf(kind, policy.policyName);
     if (users.length > 0) {
       throw new Conflict(
         `The ${kind} policy "${policy.policyName}" is used by ${users.join(', ')}: change them first.`,
@@ -184,9 +169,28 @@ export class PolicyService {
     }
   }
 
-  /** The APIs ("name version") that refer to a policy: subscription tiers, or API and operation policies. */
-  async #apisUsing(kind: PolicyKind, name: string): Promise<string[]> {
-    if (kind === 'application') return [];
+  /**
+   * Who refers to a policy: applications (application policies); APIs offering it as a tier and subscriptions
+   * at it (subscription policies); APIs and operations (advanced policies).
+   */
+  async #usersOf(kind: PolicyKind, name: string): Promise<string[]> {
+    if (kind === 'application') {
+      const applications = await this.db
+        .selectFrom('applications')
+        .select(['owner', 'name'])
+        .where('throttling_policy', '=', name)
+        .execute();
+      return applications.map((a) => `application ${a.owner}/${a.name}`);
+    }
+    const subscriptions =
+      kind === 'subscription'
+        ? await this.db
+            .selectFrom('subscriptions')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('throttling_policy', '=', name)
+            .executeTakeFirst()
+        : undefined;
+    const subscribed = Number(subscriptions?.n ?? 0);
     const rows = await this.db.selectFrom('apis').select(['name', 'version', 'body']).execute();
     return rows
       .filter((row) => {
@@ -200,7 +204,8 @@ export class PolicyService {
           : api.apiThrottlingPolicy === name ||
               (api.operations ?? []).some((o) => o.throttlingPolicy === name);
       })
-      .map((row) => `${row.name} ${row.version}`);
+      .map((row) => `${row.name} ${row.version}`)
+      .concat(subscribed > 0 ? [`${subscribed} subscription(s)`] : []);
   }
 
   async #checkNameFree(kind: PolicyKind, name: string): Promise<void> {
@@ -233,8 +238,6 @@ export class PolicyService {
       policyName: policy.policyName,
       policyType: EVENT_POLICY_TYPE[kind],
     };
-    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
-      this.logger.error({ err, type, policyName: policy.policyName }, 'could not publish a policy event');
-    });
+    notify(this.hub, this.logger, type, payload);
   }
 }

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
+import { pageOf } from '../../platform/pagination.js';
 import {
   ApiListQuerySchema,
   ApiListSchema,
@@ -10,7 +11,6 @@ import {
   LifecycleStateSchema,
   WorkflowResponseSchema,
   type Api,
-  type ApiListQuery,
 } from './api-schemas.js';
 import type { ApiService } from './api-service.js';
 import {
@@ -44,12 +44,6 @@ function lifecycleState(api: Api) {
   };
 }
 
-function pageLink(query: ApiListQuery, offset: number): string {
-  const params = new URLSearchParams({ limit: String(query.limit), offset: String(offset) });
-  if (query.query) params.set('query', query.query);
-  return `/apis?${params.toString()}`;
-}
-
 export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck): void {
   const { view, create, edit, remove, publish } = apiGuards(check);
 
@@ -59,13 +53,7 @@ export function registerApiRoutes(app: App, apis: ApiService, check: BearerCheck
     async (request) => {
       const query = request.query;
       const { total, list } = await apis.list(query);
-      const next = query.offset + query.limit < total ? pageLink(query, query.offset + query.limit) : '';
-      const previous = query.offset > 0 ? pageLink(query, Math.max(0, query.offset - query.limit)) : '';
-      return {
-        count: list.length,
-        list,
-        pagination: { offset: query.offset, limit: query.limit, total, next, previous },
-      };
+      return pageOf(list, total, query, '/apis', { query: query.query });
     },
   );
   app.post(

@@ -3,6 +3,7 @@
  * describes allowed values in prose. The Publisher's API types come from these schemas.
  */
 import { Type, type Static } from 'typebox';
+import { PageQuery, PageSchema } from '../../platform/pagination.js';
 import { LIFECYCLE_STATES } from './lifecycle.js';
 
 /** WSO2's patterns for an API's name and version. */
@@ -135,23 +136,10 @@ export const ApiInfoSchema = Type.Object({
 });
 export type ApiInfo = Static<typeof ApiInfoSchema>;
 
-export const PaginationSchema = Type.Object({
-  offset: Type.Integer(),
-  limit: Type.Integer(),
-  total: Type.Integer(),
-  next: Type.String(),
-  previous: Type.String(),
-});
-
-export const ApiListSchema = Type.Object({
-  count: Type.Integer(),
-  list: Type.Array(ApiInfoSchema),
-  pagination: PaginationSchema,
-});
+export const ApiListSchema = PageSchema(ApiInfoSchema);
 
 export const ApiListQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 25 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  ...PageQuery,
   query: Type.Optional(Type.String({ maxLength: 500 })),
   sortBy: Type.Enum(['apiName', 'version', 'createdTime', 'status'], { default: 'createdTime' }),
   sortOrder: Type.Enum(['asc', 'desc'], { default: 'desc' }),

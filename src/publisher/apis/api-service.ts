@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
-import { newEvent } from '../../events/topics.js';
+import { notify } from '../../events/notify.js';
+import { matches } from './api-query.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
@@ -88,38 +89,6 @@ function toInfo(api: Api): ApiInfo {
     createdTime: api.createdTime as string,
     updatedTime: api.lastUpdatedTime as string,
   };
-}
-
-/** `name:pizza tag:food status:PUBLISHED context:/shop`, or bare words matched against the name. */
-function matches(api: Api, query: string | undefined): boolean {
-  if (!query?.trim()) return true;
-  return query
-    .trim()
-    .split(/\s+/)
-    .every((term) => {
-      const colon = term.indexOf(':');
-      const [field, value] =
-        colon > 0 ? [term.slice(0, colon).toLowerCase(), term.slice(colon + 1)] : ['name', term];
-      const v = value.toLowerCase();
-      switch (field) {
-        case 'name':
-          return api.name.toLowerCase().includes(v);
-        case 'context':
-          return api.context.toLowerCase().includes(v);
-        case 'tag':
-          return (api.tags ?? []).some((t) => t.toLowerCase() === v);
-        case 'status':
-          return api.lifeCycleStatus?.toLowerCase() === v;
-        case 'version':
-          return api.version.toLowerCase() === v;
-        case 'provider':
-          return api.provider?.toLowerCase() === v;
-        default:
-          throw new BadRequest(
-            `query: unknown attribute "${field}"; use name, context, tag, status, version or provider.`,
-          );
-      }
-    });
 }
 
 const SORT_KEYS: Record<ApiListQuery['sortBy'], (api: Api) => string | number> = {
@@ -294,6 +263,17 @@ export class ApiService {
 
   async delete(id: string): Promise<void> {
     const api = await this.get(id);
+    const subscribed = await this.db
+      .selectFrom('subscriptions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('api_id', '=', id)
+      .executeTakeFirst();
+    // As WSO2: subscribers would lose an API they rely on without notice; retire it, or block them, first.
+    if (Number(subscribed?.n ?? 0) > 0) {
+      throw new Conflict(
+        `API ${api.name} ${api.version} has ${Number(subscribed?.n)} subscription(s): it cannot be deleted while applications are subscribed.`,
+      );
+    }
     await this.revisions.undeployAll(id);
     await this.db.deleteFrom('apis').where('id', '=', id).execute();
     this.#announce('API_DELETE', api);
@@ -424,8 +404,6 @@ export class ApiService {
       lifecycleStatus: api.lifeCycleStatus,
       ...extra,
     };
-    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
-      this.logger.error({ err, type, apiId: api.id }, 'could not publish an API event');
-    });
+    notify(this.hub, this.logger, type, payload);
   }
 }

@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
+import { pageOf } from '../../platform/pagination.js';
 import { DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from './document-schemas.js';
 import type { DocumentService } from './document-service.js';
 import { MultipartForm } from './multipart-form.js';
@@ -41,19 +42,12 @@ export function registerDocumentRoutes(
     async (request) => {
       const all = await documents.list(request.params.apiId);
       const { limit, offset } = request.query;
-      const list = all.slice(offset, offset + limit);
-      const link = (at: number) => `/apis/${request.params.apiId}/documents?limit=${limit}&offset=${at}`;
-      return {
-        count: list.length,
-        list,
-        pagination: {
-          offset,
-          limit,
-          total: all.length,
-          next: offset + limit < all.length ? link(offset + limit) : '',
-          previous: offset > 0 ? link(Math.max(0, offset - limit)) : '',
-        },
-      };
+      return pageOf(
+        all.slice(offset, offset + limit),
+        all.length,
+        request.query,
+        `/apis/${request.params.apiId}/documents`,
+      );
     },
   );
   app.post(

@@ -1,6 +1,6 @@
 /** API documents as WSO2's publisher API v4 defines them (Document, DocumentList). */
 import { Type, type Static } from 'typebox';
-import { PaginationSchema } from './api-schemas.js';
+import { PageQuery, PageSchema } from '../../platform/pagination.js';
 
 export const DocumentSchema = Type.Object({
   documentId: Type.Optional(Type.String({ readOnly: true })),
@@ -30,13 +30,6 @@ export const DocumentSchema = Type.Object({
 });
 export type Document = Static<typeof DocumentSchema>;
 
-export const DocumentListSchema = Type.Object({
-  count: Type.Integer(),
-  list: Type.Array(DocumentSchema),
-  pagination: PaginationSchema,
-});
+export const DocumentListSchema = PageSchema(DocumentSchema);
 
-export const DocumentListQuerySchema = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 25 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
+export const DocumentListQuerySchema = Type.Object(PageQuery);

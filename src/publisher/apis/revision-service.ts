@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
-import { newEvent } from '../../events/topics.js';
+import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
@@ -246,8 +246,6 @@ export class RevisionService {
 
   #announce(type: string, apiId: string, revisionId: string, environment: string, vhost: string): void {
     const payload = { apiId, revisionId, environment, vhost };
-    void this.hub.publish('notification', newEvent(type, payload)).catch((err: unknown) => {
-      this.logger.error({ err, type, apiId }, 'could not publish a deployment event');
-    });
+    notify(this.hub, this.logger, type, payload);
   }
 }

@@ -6,6 +6,8 @@ import { apiTables } from './0003-apis.js';
 import { revisionTables } from './0004-revisions.js';
 import { apiDefinitionTables } from './0005-api-definitions.js';
 import { documentTables } from './0006-documents.js';
+import { devportalTables } from './0007-devportal.js';
+import { denyPolicyTables } from './0008-deny-policies.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
@@ -14,4 +16,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-revisions': revisionTables,
   '0005-api-definitions': apiDefinitionTables,
   '0006-documents': documentTables,
+  '0007-devportal': devportalTables,
+  '0008-deny-policies': denyPolicyTables,
 };

@@ -1,0 +1,45 @@
+/**
+ * The Developer Portal as a node component (WSO2's "Store"): the catalogue, applications, their keys (made
+ * at the Key Manager over HTTP with this node's client) and subscriptions, on /api/am/devportal/v3.
+ */
+import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
+import { remoteBearerCheck } from '../platform/auth/remote-bearer-check.js';
+import type { App } from '../platform/http-server.js';
+import { registerApplicationRoutes } from './applications/application-routes.js';
+import { ApplicationService } from './applications/application-service.js';
+import { registerCatalogueRoutes } from './catalogue/catalogue-routes.js';
+import { CatalogueService } from './catalogue/catalogue-service.js';
+import { DEVPORTAL_BASE, devportalGuards } from './devportal-base.js';
+import { KeyManagerApplications } from './keys/key-manager-applications.js';
+import { registerKeyRoutes } from './keys/key-routes.js';
+import { KeyService } from './keys/key-service.js';
+import { registerSubscriptionRoutes } from './subscriptions/subscription-routes.js';
+import { SubscriptionService } from './subscriptions/subscription-service.js';
+
+async function create(context: NodeContext): Promise<Component> {
+  const { database, hub, logger, urls, nodeClient } = context;
+  if (!database) throw new Error('the Developer Portal needs the database');
+  const log = logger.child({ component: 'devportal' });
+  const { check, keyManager } = await remoteBearerCheck(context, log);
+  if (!nodeClient) log.warn('no node client (services.node_client_id): applications cannot get keys');
+  const catalogue = new CatalogueService(database.db);
+  const applications = new ApplicationService(database.db, hub, log);
+  const keys = new KeyService(database.db, new KeyManagerApplications(keyManager, nodeClient, log), hub, log);
+  const subscriptions = new SubscriptionService(database.db, applications, catalogue, hub, log);
+  const guards = devportalGuards(check);
+  return {
+    name: 'devportal',
+    register(app: App) {
+      registerCatalogueRoutes(app, catalogue, guards);
+      registerApplicationRoutes(app, applications, keys, guards);
+      registerKeyRoutes(app, applications, keys, guards);
+      registerSubscriptionRoutes(app, subscriptions, guards);
+    },
+    describe: () => [
+      `devportal   ${urls.https}${DEVPORTAL_BASE} (catalogue, applications, keys, subscriptions)`,
+    ],
+    close: () => keyManager.close(),
+  };
+}
+
+export const devportalComponent: ComponentDefinition = { needsDatabase: true, create };
