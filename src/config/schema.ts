@@ -178,6 +178,11 @@ export const ConfigSchema = Type.Object(
           description: 'Failed logins per user, or per client IP, before a lockout.',
         }),
         lockout: seconds(300, 'Seconds a user or IP stays locked out after too many failed logins.'),
+        self_signup: Type.Boolean({
+          default: true,
+          description:
+            'Let anyone create a developer account (role subscriber) at /keymanager/v1/self-signup; off: only admins create users.',
+        }),
         allow_plain_http: Type.Boolean({
           default: false,
           description:

@@ -17,6 +17,7 @@ import { registerTokenRoute } from './routes/token-route.js';
 import { registerUsersRoutes } from './routes/users-routes.js';
 import { registerClientsRoutes } from './routes/clients-routes.js';
 import { provisionNodeClient } from './node-client.js';
+import { registerSelfSignupRoute } from './routes/self-signup-route.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
 import { startHousekeeping } from './housekeeping.js';
 
@@ -79,6 +80,7 @@ async function create(context: NodeContext): Promise<Component> {
         registerRegistrationRoute(rest, km);
         registerUsersRoutes(rest, km);
         registerClientsRoutes(rest, km);
+        registerSelfSignupRoute(rest, km);
       });
     },
     ...(nodeClient ? { nodeClient } : {}),

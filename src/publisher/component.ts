@@ -27,6 +27,9 @@ import { registerDocumentRoutes } from './apis/document-routes.js';
 import { DocumentService } from './apis/document-service.js';
 import { registerRevisionRoutes } from './apis/revision-routes.js';
 import { RevisionService } from './apis/revision-service.js';
+import { registerInternalDataRoutes } from './internal/internal-data-routes.js';
+import { InternalDataService } from './internal/internal-data-service.js';
+import { INTERNAL_BASE } from './internal/internal-data-schemas.js';
 import { registerProviderSubscriptionRoutes } from './subscriptions/subscription-routes.js';
 import { ProviderSubscriptionService } from './subscriptions/subscription-service.js';
 
@@ -45,6 +48,7 @@ async function create(context: NodeContext): Promise<Component> {
   const apis = new ApiService(database.db, policies, revisions, hub, log);
   const documents = new DocumentService(database.db);
   const subscriptions = new ProviderSubscriptionService(database.db, hub, log);
+  const internalData = new InternalDataService(database.db, environments, policies, denyPolicies);
 
   const { check, keyManager } = await remoteBearerCheck(context, log);
   return {
@@ -56,6 +60,7 @@ async function create(context: NodeContext): Promise<Component> {
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
       registerProviderSubscriptionRoutes(app, subscriptions, check);
+      registerInternalDataRoutes(app, internalData, check);
       // Definitions and documents arrive as multipart forms: one file and a few fields, none larger than any
       // other request body (see MultipartForm for how a cut field is caught).
       const maxBytes = config.http.body_limit;
@@ -75,6 +80,7 @@ async function create(context: NodeContext): Promise<Component> {
     describe: () => [
       `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents, subscriptions)`,
       `admin API   ${urls.https}${ADMIN_BASE} (throttling and deny policies, environments)`,
+      `internal    ${urls.https}${INTERNAL_BASE} (data for gateways and traffic managers; node clients only)`,
     ],
     close: () => keyManager.close(),
   };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
+import { applicationEvent } from '../../events/application-events.js';
 import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
@@ -91,7 +92,7 @@ export class ApplicationService {
       throw isUniqueViolation(err) ? duplicateName(row.name) : err;
     }
     const created = { ...toInfo(row, 0), hashEnabled: true };
-    this.#announce('APPLICATION_CREATE', created);
+    this.#announce('APPLICATION_CREATE', row);
     return created;
   }
 
@@ -111,7 +112,7 @@ export class ApplicationService {
       throw isUniqueViolation(err) ? duplicateName(changes.name) : err;
     }
     const updated = await this.get(owner, id);
-    this.#announce('APPLICATION_UPDATE', updated);
+    this.#announce('APPLICATION_UPDATE', { ...before, ...changes });
     return updated;
   }
 
@@ -119,7 +120,7 @@ export class ApplicationService {
   async delete(owner: string, id: string): Promise<void> {
     const row = await this.#row(owner, id);
     await this.db.deleteFrom('applications').where('id', '=', id).execute();
-    this.#announce('APPLICATION_DELETE', { ...toInfo(row, 0), hashEnabled: true });
+    this.#announce('APPLICATION_DELETE', row);
   }
 
   async #row(owner: string, id: string): Promise<ApplicationRow> {
@@ -158,14 +159,8 @@ export class ApplicationService {
     return new Map(rows.map((r) => [r.application_id, Number(r.n)]));
   }
 
-  #announce(type: string, application: Application): void {
-    notify(this.hub, this.logger, type, {
-      applicationId: application.applicationId,
-      name: application.name,
-      owner: application.owner,
-      throttlingPolicy: application.throttlingPolicy,
-      tokenType: application.tokenType,
-    });
+  #announce(type: string, row: ApplicationRow): void {
+    notify(this.hub, this.logger, type, applicationEvent(row));
   }
 }
 

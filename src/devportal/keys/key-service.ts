@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { EventHub } from '../../events/hub.js';
+import { keyMappingEvent } from '../../events/application-events.js';
 import { notify } from '../../events/notify.js';
 import type { ManagedClient } from '../../key-manager/routes/clients-schemas.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
@@ -92,13 +93,7 @@ export class KeyService {
         ? new Conflict(`The application already has ${request.keyType} keys.`)
         : err;
     }
-    notify(this.hub, this.logger, 'APPLICATION_REGISTRATION_CREATE', {
-      applicationId,
-      keyMappingId: row.id,
-      consumerKey: row.consumer_key,
-      keyType: row.key_type,
-      keyManager: RESIDENT_KEY_MANAGER,
-    });
+    notify(this.hub, this.logger, 'APPLICATION_REGISTRATION_CREATE', keyMappingEvent(row));
     // As WSO2 does, a client that may use client_credentials comes with a first token.
     const token = client.grantTypes.includes('client_credentials')
       ? await this.keyManager.clientCredentialsToken(
@@ -199,12 +194,7 @@ export class KeyService {
   }
 
   #announceRemoval(row: KeyRow): void {
-    notify(this.hub, this.logger, 'REMOVE_APPLICATION_KEYMAPPING', {
-      applicationId: row.application_id,
-      keyMappingId: row.id,
-      consumerKey: row.consumer_key,
-      keyType: row.key_type,
-    });
+    notify(this.hub, this.logger, 'REMOVE_APPLICATION_KEYMAPPING', keyMappingEvent(row));
   }
 
   async #rowOfType(applicationId: string, keyType: KeyType): Promise<KeyRow | undefined> {
