@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from './logger.js';
@@ -32,6 +33,10 @@ export interface Listener {
   port: number;
 }
 
+const compilers = AjvCompiler();
+const coercingText = compilers({}, { customOptions: {} });
+const exactBodies = compilers({}, { customOptions: { coerceTypes: false } });
+
 export function createApp(
   options: Pick<HttpOptions, 'bodyLimit' | 'logger'> & { trustProxy?: string[] },
 ): App {
@@ -43,6 +48,9 @@ export function createApp(
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setReplySerializer((payload) => JSON.stringify(payload));
+  // Paths and query strings are text, so their numbers and booleans are coerced; a JSON body says what it
+  // means, and a number where a string belongs is a 400, not silently "5".
+  app.setValidatorCompiler((route) => (route.httpPart === 'body' ? exactBodies : coercingText)(route));
   registerErrorHandlers(app);
   return app;
 }
