@@ -1,8 +1,8 @@
 /** The Key Manager as a node component: its services, its routes, and first-start bootstrap. */
 import os from 'node:os';
 import formBody from '@fastify/formbody';
-import type { FastifyRequest } from 'fastify';
 import { Forbidden } from '../platform/errors.js';
+import { requireHttps } from '../platform/require-https.js';
 import { InvalidRequest } from './oauth/errors.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import type { App } from '../platform/http-server.js';
@@ -25,13 +25,6 @@ const OAUTH_BODY_LIMIT = 64 * 1024;
 
 const HTTPS_ONLY =
   'credentials are accepted only over HTTPS (RFC 6749 section 3.1); use the HTTPS port, or set key_manager.allow_plain_http behind a TLS-terminating load balancer';
-
-/** Refuses requests that arrived over plain HTTP (behind a trusted proxy, as X-Forwarded-Proto says). */
-function requireHttps(error: () => Error) {
-  return async (request: FastifyRequest) => {
-    if (request.protocol !== 'https') throw error();
-  };
-}
 
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls } = context;

@@ -6,7 +6,9 @@
 import { Type } from 'typebox';
 import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
 import { NODE_SCOPE } from '../../platform/auth/node-credentials.js';
+import { Forbidden } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
+import { requireHttps } from '../../platform/require-https.js';
 import {
   DeployedApiSchema,
   EnvironmentQuerySchema,
@@ -18,7 +20,11 @@ import type { InternalDataService } from './internal-data-service.js';
 const ApiParams = Type.Object({ apiId: Type.String({ maxLength: 64 }) });
 
 export function registerInternalDataRoutes(app: App, data: InternalDataService, check: BearerCheck): void {
-  const onRequest = requireAnyScope(check, [NODE_SCOPE]);
+  // Node tokens read everything a gateway runs: never over plain HTTP (a TLS-terminating proxy may forward).
+  const onRequest = [
+    requireHttps(() => new Forbidden('The internal data API answers over HTTPS only.')),
+    requireAnyScope(check, [NODE_SCOPE]),
+  ];
   app.get(
     `${INTERNAL_BASE}/snapshot`,
     { onRequest, schema: { querystring: EnvironmentQuerySchema, response: { 200: SnapshotSchema } } },

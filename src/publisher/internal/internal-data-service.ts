@@ -73,7 +73,9 @@ export class InternalDataService {
     let select = this.db
       .selectFrom('api_deployments')
       .innerJoin('api_revisions', 'api_revisions.id', 'api_deployments.revision_id')
+      .innerJoin('apis', 'apis.id', 'api_deployments.api_id')
       .select([
+        'apis.lifecycle_status',
         'api_deployments.api_id',
         'api_deployments.revision_id',
         'api_deployments.vhost',
@@ -89,7 +91,11 @@ export class InternalDataService {
       environment,
       vhost: row.vhost,
       deployedAt: row.deployed_at,
-      api: (JSON.parse(row.snapshot) as { api: Api }).api,
+      // The revision froze the API's definition, not its lifecycle: a gateway must see it blocked now.
+      api: {
+        ...(JSON.parse(row.snapshot) as { api: Api }).api,
+        lifeCycleStatus: row.lifecycle_status as Api['lifeCycleStatus'],
+      },
     }));
   }
 
