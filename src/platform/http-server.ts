@@ -35,7 +35,7 @@ export interface Listener {
 
 const compilers = AjvCompiler();
 const coercingText = compilers({}, { customOptions: {} });
-const exactBodies = compilers({}, { customOptions: { coerceTypes: false } });
+const exactBodies = compilers({}, { customOptions: { coerceTypes: false, removeAdditional: false } });
 
 export function createApp(
   options: Pick<HttpOptions, 'bodyLimit' | 'logger'> & { trustProxy?: string[] },
@@ -49,7 +49,8 @@ export function createApp(
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setReplySerializer((payload) => JSON.stringify(payload));
   // Paths and query strings are text, so their numbers and booleans are coerced; a JSON body says what it
-  // means, and a number where a string belongs is a 400, not silently "5".
+  // means: a number where a string belongs is a 400, not silently "5", and so is a field a closed schema
+  // does not know (rather than being dropped without a word).
   app.setValidatorCompiler((route) => (route.httpPart === 'body' ? exactBodies : coercingText)(route));
   registerErrorHandlers(app);
   return app;

@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import type { BearerToken } from '../../platform/auth/bearer.js';
 import { NotFound } from '../../platform/errors.js';
 import type { Environment } from '../../publisher/admin/environment-schemas.js';
+import { invocationContext } from '../../publisher/apis/api-context.js';
 import { matches } from '../../publisher/apis/api-query.js';
 import type { Api } from '../../publisher/apis/api-schemas.js';
 import { toApi } from '../../publisher/apis/api-service.js';
@@ -38,7 +39,7 @@ export function visibleTo(api: Api, viewer: Viewer): boolean {
 
 /** The API's context with its version, as a consumer calls it: `/pizzashack/1.0.0`. */
 function versionedContext(api: Api): string {
-  return `${api.context}/${api.version}`;
+  return invocationContext(api.context, api.version);
 }
 
 export function toPortalInfo(api: Api): PortalApiInfo {
@@ -189,7 +190,7 @@ export class CatalogueService {
         environmentDisplayName: environment.displayName ?? row.name,
         environmentType: environment.type ?? 'hybrid',
         URLs: urls(versionedContext(api)),
-        defaultVersionURLs: api.isDefaultVersion ? urls(api.context) : {},
+        defaultVersionURLs: api.isDefaultVersion ? urls(api.context.replace('/{version}', '')) : {},
       };
     });
   }

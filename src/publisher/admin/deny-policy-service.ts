@@ -21,6 +21,7 @@ import {
   type DenyPolicy,
   type DenyType,
 } from './deny-policy-schemas.js';
+import { invocationContext } from '../apis/api-context.js';
 import { checkIp, checkIpRange, ipToBigInt } from './ip-address.js';
 
 type DenyRow = Tables['deny_policies'];
@@ -48,10 +49,13 @@ function objectValue<T extends TSchema>(policy: DenyPolicy, schema: T, shape: st
   return policy.conditionValue as Static<T>;
 }
 
-/** `query` terms `conditionType:API` and `conditionValue:…` (WSO2's filter). */
+/**
+ * `query` terms `conditionType:API` and `conditionValue:…` (WSO2's filter), joined by spaces or by `&` as
+ * WSO2's definition and its clients write them.
+ */
 function filterOf(query: string | undefined): { type?: string; value?: string } {
   const filter: { type?: string; value?: string } = {};
-  for (const term of query?.trim().split(/\s+/).filter(Boolean) ?? []) {
+  for (const term of query?.split(/\s*&\s*|\s+/).filter(Boolean) ?? []) {
     const colon = term.indexOf(':');
     const [field, value] = colon > 0 ? [term.slice(0, colon), term.slice(colon + 1)] : ['', term];
     if (field === 'conditionType') filter.type = value.toUpperCase();
@@ -130,7 +134,7 @@ export class DenyPolicyService {
       case 'API': {
         const context = stringValue(policy);
         const apis = await this.db.selectFrom('apis').select(['context', 'version']).execute();
-        if (!apis.some((api) => `${api.context}/${api.version}` === context)) {
+        if (!apis.some((api) => invocationContext(api.context, api.version) === context)) {
           throw new BadRequest(
             `conditionValue: no API has the context "${context}"; give the context with its version, e.g. /pizza/1.0.0.`,
           );

@@ -136,7 +136,7 @@ export class PolicyService {
     const users = await this.#usersOf(kind, policy.policyName);
     if (users.length > 0) {
       throw new Conflict(
-        `The ${kind} policy "${policy.policyName}" is used by ${users.join(', ')}: change them first.`,
+        `The ${kind} policy "${policy.policyName}" is used by ${users.slice(0, 10).join(', ')}${users.length > 10 ? ` and ${users.length - 10} more` : ''}: change them first.`,
       );
     }
     await this.db.deleteFrom('throttling_policies').where('id', '=', id).execute();
@@ -182,15 +182,17 @@ export class PolicyService {
         .execute();
       return applications.map((a) => `application ${a.owner}/${a.name}`);
     }
-    const subscriptions =
+    const subscribers =
       kind === 'subscription'
         ? await this.db
             .selectFrom('subscriptions')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('throttling_policy', '=', name)
-            .executeTakeFirst()
-        : undefined;
-    const subscribed = Number(subscriptions?.n ?? 0);
+            .innerJoin('applications', 'applications.id', 'subscriptions.application_id')
+            .select(['applications.owner', 'applications.name'])
+            .where('subscriptions.throttling_policy', '=', name)
+            .orderBy('applications.owner')
+            .orderBy('applications.name')
+            .execute()
+        : [];
     const rows = await this.db.selectFrom('apis').select(['name', 'version', 'body']).execute();
     return rows
       .filter((row) => {
@@ -205,7 +207,7 @@ export class PolicyService {
               (api.operations ?? []).some((o) => o.throttlingPolicy === name);
       })
       .map((row) => `${row.name} ${row.version}`)
-      .concat(subscribed > 0 ? [`${subscribed} subscription(s)`] : []);
+      .concat(subscribers.map((a) => `the subscription of application ${a.owner}/${a.name}`));
   }
 
   async #checkNameFree(kind: PolicyKind, name: string): Promise<void> {
