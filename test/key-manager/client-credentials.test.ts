@@ -119,6 +119,30 @@ describe('client_credentials with oauth4webapi', () => {
     expect(await response.json()).toMatchObject({ error: 'unauthorized_client' });
   });
 
+  it("honours WSO2's validity_period when it shortens the token's life, never to lengthen it", async () => {
+    const basic = `Basic ${Buffer.from(`${adminOwned.registration.clientId}:${adminOwned.secret}`).toString('base64')}`;
+    const ask = (validity: string) =>
+      postForm(
+        node,
+        '/oauth2/token',
+        { grant_type: 'client_credentials', validity_period: validity },
+        {
+          authorization: basic,
+        },
+      );
+    const shorter = (await (await ask('120')).json()) as { expires_in: number; access_token: string };
+    expect(shorter.expires_in).toBe(120);
+    const claims = decodeJwt(shorter.access_token);
+    expect((claims.exp as number) - (claims.iat as number)).toBe(120);
+    const longer = (await (await ask('999999')).json()) as { expires_in: number };
+    expect(longer.expires_in).toBe(3600);
+    for (const bad of ['0', '-5', '1.5', 'soon']) {
+      const response = await ask(bad);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    }
+  });
+
   it('refuses a wrong secret with invalid_client and a WWW-Authenticate challenge', async () => {
     const wrong: TestClient = { ...adminOwned, auth: oauth.ClientSecretBasic('not-the-secret') };
     await expect(clientCredentials(node, as, wrong)).rejects.toBeInstanceOf(

@@ -127,9 +127,9 @@ export class CatalogueService {
   }
 
   /**
-   * The definition consumers call: that of the revision deployed (to `environmentName`, or the first
-   * environment shown on the portal), its servers pointing at the gateways; the working copy while nothing
-   * is deployed.
+   * The definition consumers call: that of the revision deployed (to `environmentName`, else to the first
+   * environment shown on the portal, else to any), its servers pointing at the gateways shown; the working
+   * copy only while nothing is deployed.
    */
   async definition(viewer: Viewer, id: string, environmentName?: string): Promise<Definition> {
     const api = await this.api(viewer, id);
@@ -139,15 +139,14 @@ export class CatalogueService {
     if (environmentName !== undefined && urls.length === 0) {
       throw new NotFound(`API ${id} is not deployed to an environment named "${environmentName}".`);
     }
-    const deployed = urls[0]
-      ? await this.db
-          .selectFrom('api_deployments')
-          .innerJoin('api_revisions', 'api_revisions.id', 'api_deployments.revision_id')
-          .select('api_revisions.snapshot')
-          .where('api_deployments.api_id', '=', id)
-          .where('api_deployments.environment', '=', urls[0].environmentName)
-          .executeTakeFirst()
-      : undefined;
+    const deployments = await this.db
+      .selectFrom('api_deployments')
+      .innerJoin('api_revisions', 'api_revisions.id', 'api_deployments.revision_id')
+      .select(['api_deployments.environment', 'api_revisions.snapshot'])
+      .where('api_deployments.api_id', '=', id)
+      .orderBy('api_deployments.environment')
+      .execute();
+    const deployed = deployments.find((d) => d.environment === urls[0]?.environmentName) ?? deployments[0];
     const definition = deployed
       ? (JSON.parse(deployed.snapshot) as { definition: Definition }).definition
       : await this.#workingDefinition(id);
@@ -180,9 +179,11 @@ export class CatalogueService {
         port === undefined
           ? undefined
           : `${scheme}://${vhost?.host ?? row.vhost}:${port}${vhost?.httpContext ? `/${vhost.httpContext.replace(/^\//, '')}` : ''}${path}`;
+      // Only the schemes the API is offered over (both by default).
+      const transports = api.transport ?? ['http', 'https'];
       const urls = (path: string) => {
-        const http = base('http', vhost?.httpPort, path);
-        const https = base('https', vhost?.httpsPort, path);
+        const http = transports.includes('http') ? base('http', vhost?.httpPort, path) : undefined;
+        const https = transports.includes('https') ? base('https', vhost?.httpsPort, path) : undefined;
         return { ...(http ? { http } : {}), ...(https ? { https } : {}) };
       };
       return {

@@ -64,9 +64,14 @@ export class KeyManagerApplications {
   }
 
   /** A client_credentials token for the application, with its own id and secret. */
-  async clientCredentialsToken(credentials: NodeCredentials, scopes: string[]): Promise<ApplicationToken> {
+  async clientCredentialsToken(
+    credentials: NodeCredentials,
+    scopes: string[],
+    validitySeconds?: number,
+  ): Promise<ApplicationToken> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (scopes.length > 0) form.set('scope', scopes.join(' '));
+    if (validitySeconds) form.set('validity_period', String(validitySeconds));
     const { status, body } = await this.#oauth('token_endpoint', credentials, form);
     const answer = body as { access_token?: string; scope?: string; expires_in?: number; error?: string };
     if (status === 401 || answer.error === 'invalid_client') {

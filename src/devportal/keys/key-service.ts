@@ -148,7 +148,10 @@ export class KeyService {
     const row = await this.#row(applicationId, keyMappingId);
     const credentials = { clientId: row.consumer_key, clientSecret: request.consumerSecret };
     if (request.revokeToken) await this.keyManager.revoke(credentials, request.revokeToken);
-    return this.keyManager.clientCredentialsToken(credentials, request.scopes ?? []);
+    // WSO2 sends -1 or 0 for "the keys' default"; a positive period can only shorten it.
+    const validity =
+      request.validityPeriod && request.validityPeriod > 0 ? request.validityPeriod : undefined;
+    return this.keyManager.clientCredentialsToken(credentials, request.scopes ?? [], validity);
   }
 
   /** Removes one key mapping and its client (whose tokens the Key Manager revokes). */

@@ -31,6 +31,8 @@ export interface IssueRequest {
   roles?: readonly string[];
   /** The scope of the refresh token, when it differs from the access token's (a narrowed refresh). */
   refreshScope?: string[];
+  /** Seconds, shorter than the client's access-token validity (WSO2's `validity_period`); never longer. */
+  validity?: number;
   /** Tokens of one grant and its refreshes share a family. */
   familyId?: string;
   withRefreshToken: boolean;
@@ -50,7 +52,8 @@ export class Tokens {
     const familyId = request.familyId ?? randomUUID();
     const now = Date.now();
     const issuedAt = Math.floor(now / 1000);
-    const expiresAt = (issuedAt + client.accessTokenValidity) * 1000;
+    const lifetime = Math.min(request.validity ?? client.accessTokenValidity, client.accessTokenValidity);
+    const expiresAt = (issuedAt + lifetime) * 1000;
     const scopeString = scope.join(' ');
     const { token, id } =
       client.tokenFormat === 'JWT'
@@ -90,7 +93,7 @@ export class Tokens {
     return {
       access_token: token,
       token_type: 'Bearer',
-      expires_in: client.accessTokenValidity,
+      expires_in: lifetime,
       scope: scopeString,
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
     };
