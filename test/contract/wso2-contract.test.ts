@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { expectWso2Request, expectWso2Response, wso2Schema, type Wso2Api } from '../support/wso2-contract.js';
+import {
+  expectWso2Reply,
+  expectWso2Request,
+  expectWso2Response,
+  wso2Schema,
+  type Wso2Api,
+} from '../support/wso2-contract.js';
 
 const POLICIES = '/throttling/policies/application';
 const POLICY = '/throttling/policies/application/{policyId}';
@@ -119,6 +125,27 @@ describe('WSO2 contract harness: responses', () => {
     expect(() => expectWso2Response('admin', 'GET', POLICY, 418, {})).toThrow(
       /Status 418 of GET .* is not in the admin definition \(has 200, 404, 406\)/,
     );
+  });
+});
+
+describe('WSO2 contract harness: replies with statuses the definition leaves out', () => {
+  const error = { code: 900901, message: 'Unauthenticated', description: 'x', moreInfo: '', error: [] };
+
+  it('checks an undocumented error status against the Error schema', () => {
+    expect(() => expectWso2Response('devportal', 'GET', '/applications', 401, error)).toThrow(/not in the/);
+    expect(() => expectWso2Reply('devportal', 'GET', '/applications', 401, error)).not.toThrow();
+    expect(() => expectWso2Reply('devportal', 'GET', '/applications', 401, { code: 'x' })).toThrow(/Error/);
+  });
+
+  it('checks an error documented without a body against the Error schema too', () => {
+    const template = '/subscriptions/{subscriptionId}';
+    expect(() => expectWso2Response('devportal', 'PUT', template, 404, error)).toThrow(/no content/);
+    expect(() => expectWso2Reply('devportal', 'PUT', template, 404, error)).not.toThrow();
+  });
+
+  it('still holds documented and successful replies to their own schemas', () => {
+    expect(() => expectWso2Reply('devportal', 'GET', '/applications', 200, { count: 'one' })).toThrow();
+    expect(() => expectWso2Reply('devportal', 'GET', '/no-such-path', 200, {})).toThrow();
   });
 });
 
