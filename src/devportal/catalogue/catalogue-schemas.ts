@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { PageQuery, PageSchema } from '../../platform/pagination.js';
+import { ApiSummaryFields } from '../../publisher/apis/api-schemas.js';
 
 const Urls = Type.Object({ http: Type.Optional(Type.String()), https: Type.Optional(Type.String()) });
 
@@ -45,15 +46,7 @@ export const PortalApiSchema = Type.Object({
 export type PortalApi = Static<typeof PortalApiSchema>;
 
 export const PortalApiInfoSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.Optional(Type.String()),
-  context: Type.String(),
-  version: Type.String(),
-  type: Type.String(),
-  createdTime: Type.String(),
-  provider: Type.String(),
-  lifeCycleStatus: Type.String(),
+  ...ApiSummaryFields,
   throttlingPolicies: Type.Array(Type.String()),
   isSubscriptionAvailable: Type.Boolean(),
 });

@@ -121,7 +121,8 @@ export const ApiSchema = Type.Object({
 });
 export type Api = Static<typeof ApiSchema>;
 
-export const ApiInfoSchema = Type.Object({
+/** What every list of APIs says of each (the Publisher's and the Developer Portal's APIInfo). */
+export const ApiSummaryFields = {
   id: Type.String(),
   name: Type.String(),
   description: Type.Optional(Type.String()),
@@ -130,8 +131,12 @@ export const ApiInfoSchema = Type.Object({
   provider: Type.String(),
   type: Type.String(),
   lifeCycleStatus: Type.String(),
-  securityScheme: Type.Array(Type.String()),
   createdTime: Type.String(),
+};
+
+export const ApiInfoSchema = Type.Object({
+  ...ApiSummaryFields,
+  securityScheme: Type.Array(Type.String()),
   updatedTime: Type.String(),
 });
 export type ApiInfo = Static<typeof ApiInfoSchema>;
