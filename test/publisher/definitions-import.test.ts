@@ -171,6 +171,21 @@ describe.each(['sqlite', 'postgres'] as const)('import-openapi [%s]', (engine) =
         'neither valid JSON nor valid YAML',
       ],
       [
+        'more operations than an API may have (501)',
+        (title) =>
+          JSON.stringify({
+            openapi: '3.0.3',
+            info: { title, version: '1.0' },
+            paths: Object.fromEntries(
+              Array.from({ length: 501 }, (_, i) => [
+                `/r${i}`,
+                { get: { responses: { 200: { description: 'ok' } } } },
+              ]),
+            ),
+          }),
+        'at most 500',
+      ],
+      [
         'JSON that does not parse',
         () => '{"openapi": "3.0.3", "info": ',
         'neither valid JSON nor valid YAML',

@@ -10,6 +10,9 @@ import { LIFECYCLE_STATES } from './lifecycle.js';
 const NAME_PATTERN = '^[^~!@#;:%^*()+={}|\\\\<>"\',&$\\[\\]\\/]*$';
 const VERSION_PATTERN = '^[^~!@#;:%^*()+={}|\\\\<>"\',&/$\\[\\]\\s]+$';
 
+/** As many operations as an API may have, whether listed in it or taken from its definition. */
+export const MAX_OPERATIONS = 500;
+
 export const HTTP_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const AUTH_TYPES = [
   'Any',
@@ -114,7 +117,7 @@ export const ApiSchema = Type.Object({
   visibleRoles: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 50 })),
   endpointConfig: Type.Optional(EndpointConfigSchema),
   corsConfiguration: Type.Optional(CorsSchema),
-  operations: Type.Optional(Type.Array(OperationSchema, { maxItems: 500 })),
+  operations: Type.Optional(Type.Array(OperationSchema, { maxItems: MAX_OPERATIONS })),
   scopes: Type.Optional(Type.Array(ApiScopeSchema, { maxItems: 100 })),
   createdTime: Type.Optional(Type.String({ readOnly: true })),
   lastUpdatedTime: Type.Optional(Type.String({ readOnly: true })),

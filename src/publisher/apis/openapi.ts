@@ -5,7 +5,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import yaml from 'js-yaml';
 import { BadRequest } from '../../platform/errors.js';
-import { HTTP_VERBS, type Api, type Operation } from './api-schemas.js';
+import { HTTP_VERBS, MAX_OPERATIONS, type Api, type Operation } from './api-schemas.js';
 
 export type Definition = Record<string, unknown> & { paths?: Record<string, Record<string, unknown>> };
 
@@ -75,7 +75,10 @@ export async function validateDefinition(definition: Definition): Promise<void> 
   }
 }
 
-/** `/pets/{id}` stays as is; WSO2 URI templates use the same braces. */
+/**
+ * `/pets/{id}` stays as is; WSO2 URI templates use the same braces. A definition with more operations than
+ * an API may have is a 400, as the same operations sent in the API object would be.
+ */
 export function operationsFrom(definition: Definition, existing: Operation[] = []): Operation[] {
   const operations: Operation[] = [];
   for (const [target, item] of Object.entries(definition.paths ?? {})) {
@@ -98,6 +101,11 @@ export function operationsFrom(definition: Definition, existing: Operation[] = [
         },
       );
     }
+  }
+  if (operations.length > MAX_OPERATIONS) {
+    throw new BadRequest(
+      `The definition has ${operations.length} operations; an API may have at most ${MAX_OPERATIONS}.`,
+    );
   }
   return operations;
 }
