@@ -129,6 +129,12 @@ export const ConfigSchema = Type.Object(
           description:
             "Base URL of the Key Manager (or its load balancer) for the other components (the seed's AuthManager ServerURL); empty: this node.",
         }),
+        publisher_url: Type.String({
+          default: '',
+          pattern: '^(|https://.+)$',
+          description:
+            'Base URL of the Publisher (or its load balancer), whose internal data API gateways pull their state from; empty: this node.',
+        }),
         node_client_id: Type.String({
           default: '',
           description:
@@ -190,6 +196,25 @@ export const ConfigSchema = Type.Object(
         }),
       },
       'The OAuth2 authorization server.',
+    ),
+    gateway: section(
+      {
+        environment: Type.String({
+          minLength: 1,
+          default: 'Default',
+          description: 'The gateway environment (Admin API) whose deployed APIs this gateway serves.',
+        }),
+        http_port: port(8280, 'Gateway HTTP port (0: any free port).'),
+        https_port: port(8243, 'Gateway HTTPS port (0: any free port).'),
+        backend_timeout: Type.Integer({
+          minimum: 100,
+          maximum: 600_000,
+          default: 60_000,
+          description:
+            "Milliseconds to wait for a backend's response headers, unless the endpoint's actionDuration says otherwise.",
+        }),
+      },
+      'The data plane (profile gateway).',
     ),
   },
   { additionalProperties: false },

@@ -18,6 +18,8 @@ export interface NodeContext {
   urls: { https: string; http: string };
   /** PEM of the CA that other nodes' certificates are verified against. */
   ca: string;
+  /** This node's certificate and key (PEM), for listeners of its own (the gateway's). */
+  tls: { cert: string; key: string };
   /** This node's own client at the Key Manager: configured, or provided by a Key Manager in this process. */
   nodeClient: NodeCredentials | undefined;
 }
@@ -28,7 +30,11 @@ export interface Component {
   register(app: App): void | Promise<void>;
   /** Lines for the start-up banner: where the component is reached. */
   describe(): string[];
+  /** Runs once the node serves its management routes (a gateway pulls its state from them then). */
+  start?(): Promise<void>;
   close?(): Promise<void>;
+  /** Where the component answers on listeners of its own (the gateway's http and https), once started. */
+  readonly urls?: Readonly<Record<string, string>>;
   /** A node client this component made for the node (the Key Manager does, when none is configured). */
   readonly nodeClient?: NodeCredentials;
 }

@@ -3,24 +3,26 @@ import type { Profile } from '../config/schema.js';
 import { keyManagerComponent } from '../key-manager/component.js';
 import { publisherComponent } from '../publisher/component.js';
 import { devportalComponent } from '../devportal/component.js';
+import { gatewayComponent } from '../gateway/component.js';
 import type { ComponentDefinition } from './component.js';
 
 export const COMPONENTS = {
   'key-manager': keyManagerComponent,
   publisher: publisherComponent,
   devportal: devportalComponent,
+  gateway: gatewayComponent,
 } satisfies Record<string, ComponentDefinition>;
 
 export type ComponentName = keyof typeof COMPONENTS;
 
 /** Profiles whose components are not built yet say so at start instead of starting an empty node. */
 const PROFILE_COMPONENTS: Record<Profile, ComponentName[] | undefined> = {
-  all: ['key-manager', 'publisher', 'devportal'],
+  all: ['key-manager', 'publisher', 'devportal', 'gateway'],
   'key-manager': ['key-manager'],
   publisher: ['publisher'],
   devportal: ['devportal'],
   'traffic-manager': undefined,
-  gateway: undefined,
+  gateway: ['gateway'],
 };
 
 export function componentsOf(profile: Profile): ComponentName[] {

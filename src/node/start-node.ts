@@ -116,6 +116,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         readiness,
         urls,
         ca: tls.ca,
+        tls: { cert: tls.cert, key: tls.key },
         nodeClient,
       });
       nodeClient ??= component.nodeClient;
@@ -123,6 +124,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
       await component.register(app);
     }
     await servers.serve(app);
+    for (const component of components) await component.start?.();
     return { urls, ca: tls.ca, components, close };
   } catch (err) {
     await close();

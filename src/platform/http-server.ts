@@ -26,6 +26,11 @@ export interface HttpOptions {
   bodyLimit: number;
   tls: { cert: string; key: string };
   logger: Logger;
+  /**
+   * Milliseconds a client has to send its request headers (a slow-loris defence; default 66 s, above the
+   * keep-alive timeout as Node requires).
+   */
+  headersTimeout?: number;
 }
 
 export interface Listener {
@@ -66,7 +71,7 @@ function listen(server: http.Server, host: string, port: number): Promise<number
   });
 }
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** Answers while the node is still starting (ports are bound before routes exist, so URLs are known). */
 const starting: Handler = (_req, res) => {
@@ -100,8 +105,8 @@ export class HttpServers {
     ];
     for (const { protocol, port, make } of wanted) {
       const server = make();
-      server.keepAliveTimeout = 65_000;
-      server.headersTimeout = 66_000;
+      server.headersTimeout = this.options.headersTimeout ?? 66_000;
+      server.keepAliveTimeout = Math.min(65_000, server.headersTimeout - 1000);
       server.requestTimeout = 60_000;
       const bound = await listen(server, this.options.host, port).catch((err: NodeJS.ErrnoException) => {
         throw new Error(
@@ -125,6 +130,11 @@ export class HttpServers {
     await app.ready();
     this.#app = app;
     this.#handler = (req, res) => app.routing(req, res);
+  }
+
+  /** Routes requests to a plain handler (the gateway's, which needs no framework on its hot path). */
+  handle(handler: Handler): void {
+    this.#handler = handler;
   }
 
   /**

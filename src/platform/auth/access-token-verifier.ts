@@ -2,11 +2,20 @@
  * Verifies the bearer tokens of the management REST APIs in components other than the Key Manager.
  * JWTs are verified locally against the Key Manager's JWKS (cached; an unknown `kid` refetches, as jose's
  * remote key set does). Opaque tokens are introspected at the Key Manager with this node's client
- * credentials, and cached until they expire (at most a minute). Revocations arrive on `tokenRevocation`
- * and take effect at once.
+ * credentials, and cached until they expire (at most a minute). A verified JWT is remembered until it
+ * expires, so a token used again costs a map lookup, not a signature check. Revocations arrive on
+ * `tokenRevocation` and take effect at once; `forget` revokes a token locally (a gateway's /revoke).
  */
 import { createHash } from 'node:crypto';
-import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import {
+  createRemoteJWKSet,
+  customFetch,
+  decodeJwt,
+  jwtVerify,
+  errors as joseErrors,
+  type JWTPayload,
+} from 'jose';
+import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
 import type { EventHub } from '../../events/hub.js';
 import { TOKENS_REVOKED, TokensRevokedSchema } from '../../events/key-manager-events.js';
 import { Value } from 'typebox/value';
@@ -14,6 +23,8 @@ import type { KeyManagerClient } from './key-manager-client.js';
 import { basicAuthorization, type NodeCredentials } from './node-credentials.js';
 
 export interface AccessToken {
+  /** The JWT's `jti`, or the SHA-256 of an opaque token: what revocation events name. */
+  id: string;
   /** The user, or undefined for a client acting for itself. */
   username: string | undefined;
   clientId: string;
@@ -26,8 +37,21 @@ export interface AccessToken {
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const OPAQUE_CACHE_MS = 60_000;
-/** Introspection answers kept at most; made-up tokens must not grow the cache without bound. */
-const OPAQUE_CACHE_SIZE = 10_000;
+/** Answers kept at most, per kind; made-up tokens must not grow the caches without bound. */
+const CACHE_SIZE = 10_000;
+
+/** A revoked token is remembered this long: no access token lives longer (MAX_ACCESS_TOKEN_VALIDITY). */
+const MAX_TOKEN_LIFETIME_MS = MAX_ACCESS_TOKEN_VALIDITY * 1000;
+
+/** The `jti` of a JWT, read without checking it (only to revoke it). */
+function jtiOf(token: string): string | undefined {
+  try {
+    const claims = decodeJwt(token);
+    return typeof claims.jti === 'string' ? claims.jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const stringArray = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -37,6 +61,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('bas
 export class AccessTokenVerifier {
   readonly #revoked = new Map<string, number>();
   readonly #opaque = new Map<string, { token: AccessToken | undefined; until: number }>();
+  /** Verified JWTs by their text. */
+  readonly #jwts = new Map<string, AccessToken>();
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   #sweptAt = 0;
 
@@ -59,7 +85,20 @@ export class AccessTokenVerifier {
   /** The token's facts, or undefined when it is not a valid, unexpired, unrevoked access token. */
   async verify(token: string, now = Date.now()): Promise<AccessToken | undefined> {
     this.#forgetExpired(now);
-    return JWT_SHAPE.test(token) ? this.#verifyJwt(token, now) : this.#introspect(token, now);
+    if (!JWT_SHAPE.test(token)) return this.#introspect(token, now);
+    const known = this.#jwts.get(token);
+    if (known) return known.expiresAt > now && !this.#revoked.has(known.id) ? known : undefined;
+    const verified = await this.#verifyJwt(token, now);
+    if (verified) this.#jwts.set(token, verified);
+    return verified;
+  }
+
+  /** Treats the token as revoked from now on (its Key Manager revoked it; the event will follow). */
+  forget(token: string): void {
+    const id = JWT_SHAPE.test(token) ? (this.#jwts.get(token)?.id ?? jtiOf(token)) : sha256(token);
+    if (id) this.#revoked.set(id, Date.now() + MAX_TOKEN_LIFETIME_MS);
+    this.#jwts.delete(token);
+    this.#opaque.delete(sha256(token));
   }
 
   async #verifyJwt(token: string, now: number): Promise<AccessToken | undefined> {
@@ -84,6 +123,7 @@ export class AccessTokenVerifier {
     if (typeof payload.jti !== 'string' || this.#revoked.has(payload.jti)) return undefined;
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : '';
     return {
+      id: payload.jti,
       username: payload.sub !== clientId ? payload.sub : undefined,
       clientId,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ') : []),
@@ -121,6 +161,7 @@ export class AccessTokenVerifier {
     const accessToken =
       body.active === true && body.token_type === 'Bearer'
         ? {
+            id,
             username: body.username,
             clientId: body.client_id ?? '',
             scopes: new Set(body.scope ? body.scope.split(' ') : []),
@@ -141,9 +182,12 @@ export class AccessTokenVerifier {
     this.#sweptAt = now;
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
     for (const [id, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(id);
-    for (const id of this.#opaque.keys()) {
-      if (this.#opaque.size <= OPAQUE_CACHE_SIZE) break;
-      this.#opaque.delete(id);
+    for (const [text, token] of this.#jwts) if (token.expiresAt <= now) this.#jwts.delete(text);
+    for (const cache of [this.#opaque, this.#jwts]) {
+      for (const key of cache.keys()) {
+        if (cache.size <= CACHE_SIZE) break;
+        cache.delete(key);
+      }
     }
   }
 }

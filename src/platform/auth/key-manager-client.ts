@@ -2,7 +2,7 @@
  * How a component other than the Key Manager reaches it (the seed's AuthManager ServerURL): over HTTPS,
  * verifying the Key Manager's certificate against the cluster CA. Reads its RFC 8414 metadata once.
  */
-import { Agent, fetch as undiciFetch } from 'undici';
+import { clusterFetch, type ClusterFetch, type Fetch } from '../cluster-fetch.js';
 
 export interface AuthorizationServerMetadata {
   issuer: string;
@@ -12,18 +12,9 @@ export interface AuthorizationServerMetadata {
   introspection_endpoint: string;
 }
 
-export type Fetch = (
-  url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
-) => Promise<{
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}>;
-
 export class KeyManagerClient {
   readonly fetch: Fetch;
-  readonly #dispatcher: Agent;
+  readonly #http: ClusterFetch;
   #metadata: Promise<AuthorizationServerMetadata> | undefined;
 
   constructor(
@@ -32,14 +23,8 @@ export class KeyManagerClient {
     /** PEM of the CA that signed the Key Manager's certificate. */
     ca: string,
   ) {
-    // A Key Manager that stalls must not hold requests forever: they fail (503) after ten seconds.
-    this.#dispatcher = new Agent({
-      connect: { ca, timeout: 10_000 },
-      connections: 16,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    });
-    this.fetch = (url, init) => undiciFetch(url, { ...init, dispatcher: this.#dispatcher });
+    this.#http = clusterFetch(ca);
+    this.fetch = this.#http.fetch;
   }
 
   /** The metadata, fetched on first use; a failed fetch is retried on the next call. */
@@ -57,6 +42,6 @@ export class KeyManagerClient {
   }
 
   close(): Promise<void> {
-    return this.#dispatcher.close();
+    return this.#http.close();
   }
 }

@@ -1,0 +1,175 @@
+/**
+ * The Gateway as a node component: the APIs of one gateway environment on their own ports (8280 HTTP, 8243
+ * HTTPS), served from memory. On start it serves the snapshot saved on disk (if any), pulls a fresh one from
+ * the Publisher's internal data API, and follows events; each event-hub reconnection pulls again.
+ * Its management port keeps health and Prometheus metrics (/metrics).
+ */
+import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
+import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
+import { KeyManagerClient } from '../platform/auth/key-manager-client.js';
+import { NodeTokens } from '../platform/auth/node-credentials.js';
+import { clusterFetch } from '../platform/cluster-fetch.js';
+import { HttpServers, type App } from '../platform/http-server.js';
+import type { HubEvent } from '../events/topics.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { RequestHandler } from './pipeline/request-handler.js';
+import { RequestEvents } from './request-events.js';
+import { EventFollower } from './state/event-follower.js';
+import { RuntimeState } from './state/runtime-state.js';
+import { SnapshotSource } from './state/snapshot-source.js';
+import { TokenProxy } from './token-proxy.js';
+import { Upstream } from './upstream/forward.js';
+
+/** Between failed snapshot pulls: doubling from one second up to half a minute. */
+const RETRY_MS = { first: 1000, max: 30_000 };
+const FIRST_PULL_WAIT_MS = 5000;
+/** Events kept while a snapshot is awaited. */
+const MAX_BUFFERED = 10_000;
+
+async function create(context: NodeContext): Promise<Component> {
+  const { config, hub, logger, urls, ca, tls, nodeClient, readiness } = context;
+  const log = logger.child({ component: 'gateway' });
+  if (!nodeClient) {
+    throw new Error(
+      'the gateway needs a node client (services.node_client_id / node_client_secret) to pull its state',
+    );
+  }
+  const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
+  const verifier = new AccessTokenVerifier(keyManager, nodeClient);
+  const http = clusterFetch(ca);
+  const state = new RuntimeState(config.gateway.environment);
+  const source = new SnapshotSource(
+    config.services.publisher_url || urls.https,
+    config.gateway.environment,
+    http,
+    new NodeTokens(keyManager, nodeClient),
+    config.data_dir,
+  );
+  const metrics = new GatewayMetrics();
+  const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
+  const upstream = new Upstream();
+  const handler = new RequestHandler({
+    state,
+    verify: (token) => verifier.verify(token),
+    upstream,
+    events,
+    metrics,
+    // Rate limiting comes with the Traffic Manager; until then every call passes.
+    throttle: () => undefined,
+    backendTimeout: config.gateway.backend_timeout,
+    logger: log,
+  });
+  const tokenProxy = new TokenProxy(keyManager, ca, (token) => verifier.forget(token), log);
+  const servers = new HttpServers({
+    host: config.http.host,
+    httpsPort: config.gateway.https_port,
+    httpPort: config.gateway.http_port,
+    tls,
+    headersTimeout: 10_000,
+  });
+
+  // Pulls are serialised; asking again while one runs makes one more after it.
+  let pulling: Promise<void> | undefined;
+  let again = false;
+  let buffered: HubEvent[] | undefined = [];
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const follower = new EventFollower(state, source, () => refresh(), log);
+  const apply = (event: HubEvent) =>
+    follower.apply(event).catch((err: unknown) => log.error({ err, type: event.type }, 'event not applied'));
+
+  const pullOnce = async (delay = RETRY_MS.first): Promise<void> => {
+    try {
+      state.load(await source.pull());
+      log.info({ apis: state.apis.size }, 'gateway state pulled from the Publisher');
+      // Events that came while the snapshot was on its way are newer than it or harmless to repeat.
+      const waiting = buffered ?? [];
+      buffered = undefined;
+      for (const event of waiting) await apply(event);
+    } catch (err) {
+      if (closed) return;
+      log.warn({ err, retryInMs: delay }, 'cannot pull the gateway state; serving what it has');
+      await new Promise<void>((resolve) => (retryTimer = setTimeout(resolve, delay)));
+      if (!closed) return pullOnce(Math.min(delay * 2, RETRY_MS.max));
+    }
+  };
+  const refresh = () => {
+    if (pulling) {
+      again = true;
+      return;
+    }
+    pulling = pullOnce().finally(() => {
+      pulling = undefined;
+      if (again && !closed) {
+        again = false;
+        refresh();
+      }
+    });
+  };
+
+  readiness.add('gatewayState', () => state.snapshotAt > 0);
+  const gatewayUrls: Record<string, string> = {};
+
+  return {
+    name: 'gateway',
+    register(app: App) {
+      app.get('/metrics', async (_request, reply) => {
+        metrics.snapshotAge.set(state.snapshotAt > 0 ? (Date.now() - state.snapshotAt) / 1000 : -1);
+        metrics.deployedApis.set(state.apis.size);
+        return reply
+          .header('content-type', metrics.registry.contentType)
+          .send(await metrics.registry.metrics());
+      });
+    },
+    async start() {
+      const saved = await source.load().catch((err: unknown) => {
+        log.warn({ err, file: source.file }, 'the saved gateway snapshot cannot be read');
+        return undefined;
+      });
+      if (saved) {
+        state.load(saved);
+        log.info({ apis: state.apis.size, file: source.file }, 'serving the saved gateway snapshot');
+      }
+      await verifier.followRevocations(hub);
+      await hub.subscribe('notification', (event) => {
+        // The snapshot that ends the wait holds whatever a dropped event said.
+        if (buffered) {
+          if (buffered.length < MAX_BUFFERED) buffered.push(event);
+          return;
+        }
+        return apply(event);
+      });
+      hub.onReconnect(() => {
+        buffered ??= [];
+        refresh();
+      });
+      await servers.bind();
+      for (const protocol of ['http', 'https'] as const) {
+        gatewayUrls[protocol] = servers.url(protocol, config.node.hostname) as string;
+      }
+      servers.handle((req, res) => {
+        if (tokenProxy.handles(req, res)) return;
+        handler.handle(req, res, 'encrypted' in req.socket ? 'https' : 'http');
+      });
+      refresh();
+      // The first pull usually takes milliseconds; a Publisher that is down must not hold the node's start.
+      await Promise.race([
+        pulling,
+        new Promise((resolve) => setTimeout(resolve, FIRST_PULL_WAIT_MS).unref()),
+      ]);
+    },
+    describe: () => [
+      `gateway     ${gatewayUrls.https ?? ''}  ${gatewayUrls.http ?? ''} (environment ${config.gateway.environment}; metrics ${urls.http}/metrics)`,
+    ],
+    urls: gatewayUrls,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      await servers.close();
+      await events.close();
+      await Promise.all([upstream.close(), tokenProxy.close(), keyManager.close(), http.close()]);
+    },
+  };
+}
+
+export const gatewayComponent: ComponentDefinition = { needsDatabase: false, create };

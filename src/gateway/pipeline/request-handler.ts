@@ -1,0 +1,279 @@
+/**
+ * The request path, in WSO2's order: route → lifecycle → CORS preflight → resource → deny (API, IP) →
+ * authentication → subscription → deny (application, user) → scopes → throttling → forward → request event.
+ * Each step either passes or throws a GatewayError, which is written as WSO2's JSON error.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessToken } from '../../platform/auth/access-token-verifier.js';
+import type { Logger } from '../../platform/logger.js';
+import type { Operation } from '../../publisher/apis/api-schemas.js';
+import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
+import { errors, GatewayError, sendError } from '../gateway-errors.js';
+import type { GatewayMetrics } from '../gateway-metrics.js';
+import type { RequestEvent, RequestEvents } from '../request-events.js';
+import { matchOperation, type Route } from '../routing/route-table.js';
+import type { RuntimeState } from '../state/runtime-state.js';
+import { backendSet, type BackendSet } from '../upstream/endpoints.js';
+import type { Upstream } from '../upstream/forward.js';
+import { corsHeaders, preflight } from './cors.js';
+import { checkDeniedCaller, checkDeniedRequest } from './deny.js';
+
+/** Lifecycle states in which a deployed API answers. */
+const SERVED = new Set(['PUBLISHED', 'PROTOTYPED', 'DEPRECATED']);
+const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
+
+export type KeyType = 'PRODUCTION' | 'SANDBOX';
+
+/** What the steps after authentication know of the caller; throttling (Traffic Manager) reads it too. */
+export interface CallContext {
+  deployed: DeployedApi;
+  token: AccessToken | undefined;
+  applicationId: string | null;
+  applicationPolicy: string | null;
+  subscriptionPolicy: string | null;
+  keyType: KeyType;
+  clientIp: string;
+}
+
+/** The throttling step: answers an error to refuse the call, or nothing to let it through. */
+export type ThrottleCheck = (call: CallContext) => GatewayError | undefined;
+
+export interface HandlerOptions {
+  state: RuntimeState;
+  verify: (token: string) => Promise<AccessToken | undefined>;
+  upstream: Upstream;
+  events: RequestEvents;
+  metrics: GatewayMetrics;
+  throttle: ThrottleCheck;
+  backendTimeout: number;
+  logger: Logger;
+}
+
+function clientIpOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+function hostOf(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  const end = host.startsWith('[') ? host.indexOf(']') + 1 : host.indexOf(':');
+  return (end > 0 ? host.slice(0, end) : host).toLowerCase();
+}
+
+export class RequestHandler {
+  /** Backends per route and key type, compiled on first use; a new deployment makes new routes. */
+  readonly #backends = new WeakMap<Route, Partial<Record<KeyType, BackendSet | null>>>();
+
+  constructor(private readonly o: HandlerOptions) {}
+
+  handle(req: IncomingMessage, res: ServerResponse, protocol: 'http' | 'https'): void {
+    const started = performance.now();
+    const clientIp = clientIpOf(req);
+    const event: Partial<RequestEvent> = {};
+    /** What the request has reached so far, for its event. */
+    const seen: { route?: Route; call?: CallContext } = {};
+    let backendLatency: number | null = null;
+    let responseBytes = 0;
+    let errorCode: number | null = null;
+
+    res.once('finish', () => {
+      const latency = performance.now() - started;
+      const { route, call } = seen;
+      const apiName = route?.api.name ?? '(none)';
+      this.o.metrics.requests.inc({ api: apiName, status: `${Math.floor(res.statusCode / 100)}xx` });
+      this.o.metrics.latency.observe({ api: apiName }, latency / 1000);
+      if (!route) return;
+      const { api } = route;
+      this.o.events.push({
+        timestamp: Date.now(),
+        apiId: route.deployed.apiId,
+        apiName: api.name,
+        apiVersion: api.version,
+        apiContext: route.context,
+        operation: event.operation ?? `${req.method ?? ''} (no resource)`,
+        applicationId: call?.applicationId ?? null,
+        subscriptionPolicy: call?.subscriptionPolicy ?? null,
+        applicationPolicy: call?.applicationPolicy ?? null,
+        username: call?.token?.username ?? null,
+        keyType: call?.keyType ?? null,
+        status: res.statusCode,
+        latency,
+        backendLatency,
+        requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
+        responseBytes,
+        clientIp,
+        errorCode,
+      });
+    });
+
+    const fail = (err: unknown, extraHeaders: Record<string, string> = {}) => {
+      if (!(err instanceof GatewayError)) {
+        this.o.logger.error({ err, path: req.url?.split('?')[0] }, 'gateway request failed');
+        err = new GatewayError(
+          500,
+          500,
+          'Internal Server Error',
+          'The gateway could not handle the request.',
+        );
+      }
+      const error = err as GatewayError;
+      errorCode = error.code;
+      if (error.code === 101503 || error.code === 101504) {
+        this.o.metrics.upstreamErrors.inc({
+          api: seen.route?.api.name ?? '(none)',
+          kind: error.code === 101504 ? 'timeout' : 'unreachable',
+        });
+      }
+      // The request body is not wanted any more; reading it keeps the connection usable.
+      req.resume();
+      sendError(res, error, extraHeaders);
+    };
+
+    const url = req.url ?? '';
+    if (!url.startsWith('/')) return fail(errors.badRequest('The request target must be an absolute path.'));
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q);
+
+    const found = this.o.state.routes.find(hostOf(req), path);
+    if (!found) return fail(errors.noApi());
+    seen.route = found.route;
+    const { api, deployed } = { api: found.route.api, deployed: found.route.deployed };
+    if (api.lifeCycleStatus === 'BLOCKED') return fail(errors.apiBlocked());
+    if (!SERVED.has(api.lifeCycleStatus ?? '')) return fail(errors.noApi());
+
+    const cors = corsHeaders(api, req);
+    const preflightHeaders = preflight(api, req);
+    if (preflightHeaders && preflightHeaders['access-control-allow-origin']) {
+      req.resume();
+      res.writeHead(200, { ...preflightHeaders, 'content-length': 0 });
+      res.end();
+      return;
+    }
+
+    const verb = req.method ?? 'GET';
+    const matched = matchOperation(found.route, verb, found.resourcePath);
+    if (!matched) {
+      const allowed = [
+        ...new Set(
+          found.route.operations
+            .filter((o) => o.template.match(found.resourcePath === '' ? '/' : found.resourcePath))
+            .map((o) => o.verb),
+        ),
+      ];
+      return fail(errors.noResource(verb, allowed), cors);
+    }
+    const operation = matched.operation.operation;
+    event.operation = `${verb} ${operation.target}`;
+
+    void this.#authorize(req, deployed, operation, clientIp, found.route.context)
+      .then((context) => {
+        seen.call = context;
+        const refused = this.o.throttle(context);
+        if (refused) throw refused;
+        const backends = this.#backendsOf(found.route, context.keyType);
+        if (!backends) throw errors.noEndpoint(context.keyType);
+        return this.o.upstream.forward(backends.next(), {
+          req,
+          res,
+          pathAndQuery: `${found.resourcePath}${query}`,
+          credentialHeader: (api.authorizationHeader ?? 'authorization').toLowerCase(),
+          clientIp,
+          protocol,
+          extraHeaders: {},
+          responseHeaders: cors,
+        });
+      })
+      .then((result) => {
+        backendLatency = result.backendLatency;
+        responseBytes = result.responseBytes;
+      })
+      .catch((err: unknown) => fail(err, cors));
+  }
+
+  async #authorize(
+    req: IncomingMessage,
+    deployed: DeployedApi,
+    operation: Operation,
+    clientIp: string,
+    context: string,
+  ): Promise<CallContext> {
+    const { state } = this.o;
+    checkDeniedRequest(state.denyPolicies, context, clientIp);
+    const authType = operation.authType ?? 'Any';
+    if (authType === 'None') {
+      return {
+        deployed,
+        token: undefined,
+        applicationId: null,
+        applicationPolicy: null,
+        subscriptionPolicy: 'Unauthenticated',
+        keyType: 'PRODUCTION',
+        clientIp,
+      };
+    }
+    const headerName = (deployed.api.authorizationHeader ?? 'Authorization').toLowerCase();
+    const header = req.headers[headerName];
+    if (header === undefined || header === '')
+      throw errors.missingCredentials(deployed.api.authorizationHeader ?? 'Authorization');
+    const bearer = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!bearer?.[1] || bearer[1].length > 8192) throw errors.invalidCredentials();
+    let token: AccessToken | undefined;
+    try {
+      token = await this.o.verify(bearer[1]);
+    } catch (err) {
+      this.o.logger.error({ err }, 'cannot check a token with the Key Manager');
+      throw errors.keyManagerUnreachable();
+    }
+    if (!token) throw errors.invalidCredentials();
+    if (authType === 'Application' && token.username !== undefined) throw errors.wrongTokenType(authType);
+    if (authType === 'Application User' && token.username === undefined)
+      throw errors.wrongTokenType(authType);
+
+    const mapping = state.keyMappings.get(token.clientId);
+    const keyType: KeyType = mapping?.keyType === 'SANDBOX' ? 'SANDBOX' : 'PRODUCTION';
+    const application = mapping ? state.applications.get(mapping.applicationId) : undefined;
+    let subscriptionPolicy: string | null = null;
+    // A prototype is tried without subscribing (WSO2's "Deploy as a Prototype").
+    if (deployed.api.lifeCycleStatus !== 'PROTOTYPED') {
+      const subscription = application
+        ? state.subscription(application.applicationId, deployed.apiId)
+        : undefined;
+      if (!subscription) throw errors.notSubscribed();
+      const blocked =
+        subscription.status === 'PROD_ONLY_BLOCKED'
+          ? keyType === 'PRODUCTION'
+          : subscription.status !== 'UNBLOCKED';
+      if (blocked) throw errors.subscriptionBlocked();
+      subscriptionPolicy = subscription.throttlingPolicy;
+    }
+    checkDeniedCaller(
+      state.denyPolicies,
+      application ? `${application.owner}:${application.name}` : undefined,
+      token.username,
+    );
+    const scopes = operation.scopes ?? [];
+    if (scopes.length > 0 && !scopes.some((scope) => token.scopes.has(scope))) throw errors.scope(scopes);
+    return {
+      deployed,
+      token,
+      applicationId: application?.applicationId ?? null,
+      applicationPolicy: application?.throttlingPolicy ?? null,
+      subscriptionPolicy,
+      keyType,
+      clientIp,
+    };
+  }
+
+  #backendsOf(route: Route, keyType: KeyType): BackendSet | undefined {
+    let sets = this.#backends.get(route);
+    if (!sets) {
+      sets = {};
+      this.#backends.set(route, sets);
+    }
+    if (sets[keyType] === undefined) {
+      sets[keyType] = backendSet(route.api.endpointConfig, keyType, this.o.backendTimeout) ?? null;
+    }
+    return sets[keyType] ?? undefined;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The gateway's routing table, built once per change of the deployed APIs and swapped in whole: a request
+ * never sees half a deployment. Routes are found by host (the vhost an API is deployed on), context (longest
+ * first) and version; the default version of an API also answers on its context without the version. A host
+ * that is no API's vhost (an IP address, a load balancer's name) reaches the APIs of every vhost.
+ */
+import { invocationContext } from '../../publisher/apis/api-context.js';
+import type { Api, Operation } from '../../publisher/apis/api-schemas.js';
+import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
+import { compileTemplate, type CompiledTemplate } from './uri-template.js';
+
+export interface CompiledOperation {
+  readonly operation: Operation;
+  readonly verb: string;
+  readonly template: CompiledTemplate;
+}
+
+export interface Route {
+  readonly deployed: DeployedApi;
+  readonly api: Api;
+  /** The context this route answers on: `/pizza/1.0.0`, or `/pizza` for the default version. */
+  readonly context: string;
+  readonly operations: readonly CompiledOperation[];
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** The path after the context, starting with `/` (or empty). */
+  resourcePath: string;
+}
+
+export class RouteTable {
+  /** Routes by context, longest context first. */
+  readonly #routes: Route[];
+  readonly #vhosts: Set<string>;
+
+  constructor(apis: Iterable<DeployedApi>) {
+    const routes: Route[] = [];
+    for (const deployed of apis) {
+      const { api } = deployed;
+      const operations = (api.operations ?? [])
+        .map((operation) => ({
+          operation,
+          verb: operation.verb,
+          template: compileTemplate(operation.target),
+        }))
+        .sort((a, b) => b.template.specificity - a.template.specificity);
+      routes.push({ deployed, api, context: invocationContext(api.context, api.version), operations });
+      if (api.isDefaultVersion) {
+        routes.push({ deployed, api, context: api.context.replace('/{version}', ''), operations });
+      }
+    }
+    this.#routes = routes.sort((a, b) => b.context.length - a.context.length);
+    this.#vhosts = new Set(routes.map((r) => r.deployed.vhost));
+  }
+
+  get size(): number {
+    return this.#routes.length;
+  }
+
+  /** The API whose context the path starts with (a whole segment), on this host, if any. */
+  find(host: string, path: string): RouteMatch | undefined {
+    const anyHost = !this.#vhosts.has(host);
+    for (const route of this.#routes) {
+      if (!path.startsWith(route.context) || (!anyHost && route.deployed.vhost !== host)) continue;
+      const rest = path.slice(route.context.length);
+      if (rest === '' || rest.startsWith('/')) return { route, resourcePath: rest };
+    }
+    return undefined;
+  }
+}
+
+/** The operation of a route matching the verb and resource path (`''` is `/`). */
+export function matchOperation(
+  route: Route,
+  verb: string,
+  resourcePath: string,
+): { operation: CompiledOperation; params: Record<string, string> } | undefined {
+  const path = resourcePath === '' ? '/' : resourcePath;
+  for (const operation of route.operations) {
+    if (operation.verb !== verb) continue;
+    const params = operation.template.match(path);
+    if (params) return { operation, params };
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+/**
+ * What a gateway knows, in memory: the deployed APIs of its environment (as a compiled route table),
+ * applications, key mappings, subscriptions and deny policies. Filled from a snapshot, then kept fresh by
+ * events; every change is idempotent (set or delete by id), so a replayed or duplicated event is harmless.
+ */
+import type { ApplicationEvent, KeyMappingEvent } from '../../events/application-events.js';
+import type { SubscriptionEvent } from '../../events/subscription-events.js';
+import type { DenyPolicy } from '../../publisher/admin/deny-policy-schemas.js';
+import type { DeployedApi, Snapshot } from '../../publisher/internal/internal-data-schemas.js';
+import { RouteTable } from '../routing/route-table.js';
+
+const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId} ${apiId}`;
+
+export class RuntimeState {
+  readonly apis = new Map<string, DeployedApi>();
+  readonly applications = new Map<string, ApplicationEvent>();
+  /** By consumer key (client_id). */
+  readonly keyMappings = new Map<string, KeyMappingEvent>();
+  /** By `applicationId apiId`. */
+  readonly subscriptions = new Map<string, SubscriptionEvent>();
+  denyPolicies: DenyPolicy[] = [];
+  routes = new RouteTable([]);
+  /** When the last snapshot was made (milliseconds), 0 before the first. */
+  snapshotAt = 0;
+
+  constructor(readonly environment: string) {}
+
+  /** Replaces everything with a snapshot. */
+  load(snapshot: Snapshot): void {
+    this.apis.clear();
+    for (const api of snapshot.apis) this.apis.set(api.apiId, api);
+    this.applications.clear();
+    for (const app of snapshot.applications) this.applications.set(app.applicationId, app);
+    this.keyMappings.clear();
+    for (const mapping of snapshot.keyMappings) this.keyMappings.set(mapping.consumerKey, mapping);
+    this.subscriptions.clear();
+    for (const sub of snapshot.subscriptions) this.setSubscription(sub);
+    this.denyPolicies = snapshot.denyPolicies;
+    this.snapshotAt = snapshot.generatedAt;
+    this.#rebuild();
+  }
+
+  subscription(applicationId: string, apiId: string): SubscriptionEvent | undefined {
+    return this.subscriptions.get(subscriptionKey(applicationId, apiId));
+  }
+
+  setApi(api: DeployedApi): void {
+    this.apis.set(api.apiId, api);
+    this.#rebuild();
+  }
+
+  removeApi(apiId: string): void {
+    if (this.apis.delete(apiId)) this.#rebuild();
+  }
+
+  setLifecycle(apiId: string, status: string): void {
+    const deployed = this.apis.get(apiId);
+    if (!deployed || deployed.api.lifeCycleStatus === status) return;
+    this.setApi({
+      ...deployed,
+      api: { ...deployed.api, lifeCycleStatus: status as DeployedApi['api']['lifeCycleStatus'] },
+    });
+  }
+
+  removeApplication(applicationId: string): void {
+    this.applications.delete(applicationId);
+    for (const [key, mapping] of this.keyMappings) {
+      if (mapping.applicationId === applicationId) this.keyMappings.delete(key);
+    }
+    for (const [key, sub] of this.subscriptions) {
+      if (sub.applicationId === applicationId) this.subscriptions.delete(key);
+    }
+  }
+
+  setSubscription(sub: SubscriptionEvent): void {
+    this.subscriptions.set(subscriptionKey(sub.applicationId, sub.apiId), sub);
+  }
+
+  removeSubscription(sub: SubscriptionEvent): void {
+    const key = subscriptionKey(sub.applicationId, sub.apiId);
+    if (this.subscriptions.get(key)?.subscriptionId === sub.subscriptionId) this.subscriptions.delete(key);
+  }
+
+  setDenyPolicy(policy: DenyPolicy): void {
+    this.denyPolicies = [...this.denyPolicies.filter((p) => p.conditionId !== policy.conditionId), policy];
+  }
+
+  removeDenyPolicy(conditionId: string): void {
+    this.denyPolicies = this.denyPolicies.filter((p) => p.conditionId !== conditionId);
+  }
+
+  /** Compiles the routes anew and swaps them in at once. */
+  #rebuild(): void {
+    this.routes = new RouteTable(this.apis.values());
+  }
+}

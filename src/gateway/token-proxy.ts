@@ -1,0 +1,101 @@
+/**
+ * `/token` and `/revoke` on the gateway (WSO2's gateway endpoints, the seed's RevokeAPIURL): forwarded to
+ * the Key Manager's token and revocation endpoints as they came (credentials included), their answers
+ * returned as they are. A successful `/revoke` also drops the token from this gateway's caches at once.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent } from 'undici';
+import type { KeyManagerClient } from '../platform/auth/key-manager-client.js';
+import type { Logger } from '../platform/logger.js';
+import { errors, GatewayError, sendError } from './gateway-errors.js';
+
+/** OAuth requests are a few form fields. */
+const MAX_BODY = 64 * 1024;
+const FORWARDED_HEADERS = ['authorization', 'content-type', 'accept'];
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      throw new GatewayError(413, 413, 'Payload Too Large', 'OAuth requests are limited to 64 KiB.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export class TokenProxy {
+  readonly #agent: Agent;
+
+  constructor(
+    private readonly keyManager: KeyManagerClient,
+    ca: string,
+    private readonly forget: (token: string) => void,
+    private readonly logger: Logger,
+  ) {
+    this.#agent = new Agent({
+      connect: { ca, timeout: 10_000 },
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    });
+  }
+
+  /** True when the request was one of ours (and is being answered). */
+  handles(req: IncomingMessage, res: ServerResponse): boolean {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/token' && path !== '/revoke') return false;
+    if (req.method !== 'POST') {
+      req.resume();
+      sendError(res, new GatewayError(405, 405, 'Method Not Allowed', `${path} takes POST.`), {
+        allow: 'POST',
+      });
+      return true;
+    }
+    void this.#forward(path === '/token' ? 'token_endpoint' : 'revocation_endpoint', req, res).catch(
+      (err: unknown) => {
+        if (!(err instanceof GatewayError))
+          this.logger.error({ err }, 'could not forward to the Key Manager');
+        sendError(res, err instanceof GatewayError ? err : errors.keyManagerUnreachable());
+      },
+    );
+    return true;
+  }
+
+  async #forward(
+    endpoint: 'token_endpoint' | 'revocation_endpoint',
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const body = await readBody(req);
+    const target = new URL((await this.keyManager.metadata())[endpoint]);
+    const headers: Record<string, string> = {};
+    for (const name of FORWARDED_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const answer = await this.#agent.request({
+      origin: target.origin,
+      path: target.pathname,
+      method: 'POST',
+      headers,
+      body,
+    });
+    const text = await answer.body.text();
+    if (endpoint === 'revocation_endpoint' && answer.statusCode === 200) {
+      const token = new URLSearchParams(body.toString('utf8')).get('token');
+      if (token) this.forget(token);
+    }
+    const passed: Record<string, string> = {};
+    for (const name of ['content-type', 'cache-control', 'pragma', 'www-authenticate']) {
+      const value = answer.headers[name];
+      if (typeof value === 'string') passed[name] = value;
+    }
+    res.writeHead(answer.statusCode, { ...passed, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+}
