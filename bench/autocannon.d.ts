@@ -1,5 +1,6 @@
 /** The part of autocannon 9's programmatic API the benchmarks use (it ships no types). */
 declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
   import type { ConnectionOptions } from 'node:tls';
 
   namespace autocannon {
@@ -14,6 +15,19 @@ declare module 'autocannon' {
       duration?: number;
       /** Seconds without a response before a request counts as a timeout. */
       timeout?: number;
+      /**
+       * Requests per second over all connections (split evenly between them). Each connection sends its
+       * share back to back at the start of each second, then waits for the next: paced per second, not
+       * spread over it.
+       */
+      overallRate?: number;
+      /** Requests per second per connection (same pacing as overallRate). */
+      connectionRate?: number;
+      /**
+       * With a rate, autocannon adds corrected samples for responses slower than the expected interval
+       * (coordinated omission); true records the measured latencies only.
+       */
+      ignoreCoordinatedOmission?: boolean;
       servername?: string;
       /** Passed to tls.connect; autocannon 9 always adds rejectUnauthorized: false. */
       tlsOptions?: ConnectionOptions;
@@ -47,9 +61,22 @@ declare module 'autocannon' {
       requests: Histogram & { sent: number };
       throughput: Histogram;
     }
+
+    /** The running instance: a promise of the result that also emits events as the load runs. */
+    interface Instance extends PromiseLike<Result>, Pick<EventEmitter, 'off'> {
+      /**
+       * Every response: `responseTime` is in milliseconds, with sub-millisecond precision (process.hrtime),
+       * from writing the request to the end of its response.
+       */
+      on(
+        event: 'response',
+        listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+      ): this;
+      stop(): void;
+    }
   }
 
-  function autocannon(options: autocannon.Options): Promise<autocannon.Result>;
+  function autocannon(options: autocannon.Options): autocannon.Instance;
 
   export = autocannon;
 }

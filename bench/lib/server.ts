@@ -37,8 +37,16 @@ export interface ServerBuild {
   warnings: string[];
 }
 
-export interface BenchServer {
+/** A process under load (or serving one), as the load runner needs it. */
+export interface BenchProcess {
   pid: number;
+  /** The last few KB of the process's stdout and stderr, for error messages. */
+  tail(): string;
+  /** SIGTERM, wait for exit (SIGKILL after 15 s), remove its temp dir if any. Returns the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface BenchServer extends BenchProcess {
   /** Plain-HTTP listener, e.g. http://127.0.0.1:40123. */
   httpUrl: string;
   httpsUrl: string;
@@ -47,12 +55,10 @@ export interface BenchServer {
   adminPassword: string;
   /** The CA that signed the node's certificate (PEM). */
   caPem: string;
+  /** The gateway's plain-HTTP listener (gateway.http_port), e.g. http://127.0.0.1:40125. */
+  gatewayHttpUrl: string;
   /** Lines the server wrote to stdout (JSON logs at warn and above). */
   logLines(): number;
-  /** The last few KB of the server's stdout and stderr, for error messages. */
-  tail(): string;
-  /** SIGTERM, wait for exit (SIGKILL after 15 s), remove the temp dir. Returns the exit code. */
-  stop(): Promise<number | null>;
 }
 
 let building: Promise<ServerBuild> | undefined;
@@ -68,7 +74,7 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
   });
 }
 
-function makeTempDir(prefix: string): string {
+export function makeTempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.add(dir);
   return dir;
@@ -124,7 +130,8 @@ export function serverBuild(): Promise<ServerBuild> {
   return building;
 }
 
-async function freePorts(count: number): Promise<number[]> {
+/** Ports free on 127.0.0.1 right now (the OS's choice). */
+export async function freePorts(count: number): Promise<number[]> {
   const servers = Array.from({ length: count }, () => net.createServer());
   const ports = await Promise.all(
     servers.map(

@@ -75,12 +75,15 @@ describe('portcullis CLI', () => {
   it('starts, prints where everything is, and stops gracefully on SIGTERM', async () => {
     const dataDir = tempDir();
     const [httpsPort, httpPort] = [await freePort(), await freePort()];
+    const [gatewayHttps, gatewayHttp] = [await freePort(), await freePort()];
     const child = spawnCli(['start'], {
       env: {
         PORTCULLIS_DATA_DIR: dataDir,
         PORTCULLIS_HTTP__HOST: '127.0.0.1',
         PORTCULLIS_HTTP__HTTPS_PORT: String(httpsPort),
         PORTCULLIS_HTTP__HTTP_PORT: String(httpPort),
+        PORTCULLIS_GATEWAY__HTTPS_PORT: String(gatewayHttps),
+        PORTCULLIS_GATEWAY__HTTP_PORT: String(gatewayHttp),
       },
     });
     let stderr = '';
@@ -91,6 +94,9 @@ describe('portcullis CLI', () => {
     try {
       await expect.poll(() => stderr, { timeout: 15_000, interval: 100 }).toContain('Portcullis is running');
       expect(stderr).toContain(`https://localhost:${httpsPort}`);
+      expect(stderr).toContain(
+        `gateway     https://localhost:${gatewayHttps}  http://localhost:${gatewayHttp}`,
+      );
       expect(stderr).toContain(`password in ${path.join(dataDir, 'admin-password')}`);
       const password = readFileSync(path.join(dataDir, 'admin-password'), 'utf8').trim();
       expect(password.length).toBeGreaterThanOrEqual(20);
@@ -98,7 +104,10 @@ describe('portcullis CLI', () => {
       expect(stdout + stderr).not.toContain(password);
       const ready = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'UP', checks: { database: 'UP', eventHub: 'UP' } });
+      expect(await ready.json()).toEqual({
+        status: 'UP',
+        checks: { database: 'UP', eventHub: 'UP', gatewayState: 'UP' },
+      });
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     } finally {
       child.kill('SIGTERM');
@@ -110,10 +119,10 @@ describe('portcullis CLI', () => {
   });
 
   it('says a profile is not available rather than starting an empty node', async () => {
-    const result = await runCli(['start', '--profile', 'gateway'], {
+    const result = await runCli(['start', '--profile', 'traffic-manager'], {
       env: { PORTCULLIS_DATA_DIR: tempDir() },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('profile "gateway" is not available in this version');
+    expect(result.stderr).toContain('profile "traffic-manager" is not available in this version');
   });
 });

@@ -44,6 +44,8 @@ export async function startTestNode(options: TestNodeOptions = {}): Promise<Test
     PORTCULLIS_HTTP__HOST: '127.0.0.1',
     PORTCULLIS_HTTP__HTTPS_PORT: '0',
     PORTCULLIS_HTTP__HTTP_PORT: '0',
+    PORTCULLIS_GATEWAY__HTTPS_PORT: '0',
+    PORTCULLIS_GATEWAY__HTTP_PORT: '0',
     PORTCULLIS_LOG__LEVEL: options.captureLogs ? 'trace' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...options.env,
   };

@@ -33,7 +33,20 @@ export class KeyManagerClient {
       const url = `${this.baseUrl}/.well-known/oauth-authorization-server`;
       const response = await this.fetch(url);
       if (!response.ok) throw new Error(`the Key Manager answered ${response.status} for ${url}`);
-      return (await response.json()) as AuthorizationServerMetadata;
+      const metadata = (await response.json()) as AuthorizationServerMetadata;
+      // The metadata names the endpoints as clients outside see them (the issuer's host, often a load
+      // balancer's public name); a node calls them where it reaches the Key Manager.
+      const here = (endpoint: string) => {
+        const { pathname, search } = new URL(endpoint);
+        return `${this.baseUrl}${pathname}${search}`;
+      };
+      return {
+        ...metadata,
+        jwks_uri: here(metadata.jwks_uri),
+        introspection_endpoint: here(metadata.introspection_endpoint),
+        token_endpoint: here(metadata.token_endpoint),
+        revocation_endpoint: here(metadata.revocation_endpoint),
+      };
     })().catch((err: unknown) => {
       this.#metadata = undefined;
       throw err;
