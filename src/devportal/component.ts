@@ -2,6 +2,8 @@
  * The Developer Portal as a node component (WSO2's "Store"): the catalogue, applications, their keys (made
  * at the Key Manager over HTTP with this node's client) and subscriptions, on /api/am/devportal/v3.
  */
+import { Value } from 'typebox/value';
+import { USER_UPDATED, UserUpdatedSchema } from '../events/key-manager-events.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { remoteBearerCheck } from '../platform/auth/remote-bearer-check.js';
 import type { App } from '../platform/http-server.js';
@@ -27,6 +29,13 @@ async function create(context: NodeContext): Promise<Component> {
   const keys = new KeyService(database.db, new KeyManagerApplications(keyManager, nodeClient, log), hub, log);
   const subscriptions = new SubscriptionService(database.db, applications, catalogue, hub, log);
   const guards = devportalGuards(check);
+  await hub.subscribe('notification', async (event) => {
+    if (event.type !== USER_UPDATED || !Value.Check(UserUpdatedSchema, event.payload)) return;
+    if (event.payload.change !== 'deleted') return;
+    await applications
+      .removeAllOf(event.payload.username)
+      .catch((err: unknown) => log.error({ err }, "could not remove a deleted user's applications"));
+  });
   return {
     name: 'devportal',
     register(app: App) {

@@ -1,4 +1,5 @@
 /** The Key Manager as a node component: its services, its routes, and first-start bootstrap. */
+import os from 'node:os';
 import formBody from '@fastify/formbody';
 import { Forbidden } from '../platform/errors.js';
 import { requireHttps } from '../platform/require-https.js';
@@ -42,7 +43,11 @@ async function create(context: NodeContext): Promise<Component> {
   await km.keys.current();
   const nodeClient = config.services.node_client_id
     ? undefined
-    : await provisionNodeClient(km, config.node.name || new URL(urls.https).host, logger);
+    : await provisionNodeClient(
+        km,
+        config.node.name || `${os.hostname()}:${new URL(urls.https).port}`,
+        logger,
+      );
   const stopHousekeeping = startHousekeeping(database.db, logger);
   return {
     name: 'key-manager',

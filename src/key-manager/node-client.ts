@@ -1,7 +1,7 @@
 /**
  * A node that runs the Key Manager needs no configured node client: it registers its own, owned by an admin,
- * named after the node (its `node.name`, else its host and HTTPS port, so that Key Managers sharing a database
- * keep one each), with a new secret each start (the secret is never stored in clear). Components of
+ * named after the node (its `node.name`, else its machine's host name and HTTPS port, so that Key Managers
+ * sharing a database keep one each), with a new secret each start (the secret is never stored in clear). Components of
  * the same process use it to reach the Key Manager and the internal data API like remote nodes do.
  */
 import type { NodeCredentials } from '../platform/auth/node-credentials.js';

@@ -11,7 +11,7 @@ export const PaginationSchema = Type.Object({
 
 export const PageQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 25 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 }),
 };
 
 export const PageSchema = <T extends TSchema>(item: T) =>

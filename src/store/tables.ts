@@ -221,6 +221,11 @@ export interface DenyPoliciesTable {
   created_at: number;
 }
 
+export interface RetiredUsernamesTable {
+  username: string;
+  retired_at: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -241,6 +246,7 @@ export interface Tables {
   application_keys: ApplicationKeysTable;
   subscriptions: SubscriptionsTable;
   deny_policies: DenyPoliciesTable;
+  retired_usernames: RetiredUsernamesTable;
 }
 
 export type User = Selectable<UsersTable>;

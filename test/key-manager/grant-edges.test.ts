@@ -55,8 +55,10 @@ describe("a client's owner", () => {
 
     await users.update(owner.username, { disabled: false });
     await users.remove(owner.username);
-    // A new user of the same name does not inherit the old user's clients.
-    await users.add(owner.username, 'another-password', ['admin']);
+    // The name is retired: no new user can take it, and with it what the old one owned.
+    await expect(users.add(owner.username, 'another-password', ['admin'])).rejects.toThrow(
+      /409 .*belonged to a deleted user/,
+    );
     const gone = await tokenRequest();
     expect(gone.status).toBe(401);
     expect(await gone.json()).toMatchObject({ error: 'invalid_client' });

@@ -272,12 +272,12 @@ describe("the node's own client", () => {
 });
 
 describe("the node's own client without a node name", () => {
-  it('is named after the host and HTTPS port it answers on', async () => {
+  it("is named after the machine's host name and the HTTPS port it answers on", async () => {
     const node = await startTestNode();
     try {
       const credentials = nodeClientOf(node);
       expect((await shown(node, credentials)).clientName).toBe(
-        `portcullis-node ${new URL(node.baseUrl).host}`,
+        `portcullis-node ${os.hostname()}:${new URL(node.baseUrl).port}`,
       );
     } finally {
       await node.close();

@@ -67,8 +67,8 @@ export function registerApplicationRoutes(
     async (request, reply) => {
       const owner = callerOf(request.bearer);
       const { applicationId } = request.params;
-      await applications.get(owner, applicationId);
-      // The clients go first: an application must not leave working credentials behind.
+      // Closed to new keys first, then its clients go: an application must not leave working credentials.
+      await applications.markDeleting(owner, applicationId);
       await keys.removeAll(applicationId);
       await applications.delete(owner, applicationId);
       return reply.code(200).send();

@@ -11,7 +11,7 @@ import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import type { Application, ApplicationInfo, ApplicationListQuery } from './application-schemas.js';
 
 type ApplicationRow = Tables['applications'];
@@ -31,6 +31,8 @@ const SORT_COLUMNS = {
 
 /** Applications need no approval workflow here: they are usable at once, as WSO2's default. */
 const APPROVED = 'APPROVED';
+/** Set first when an application is deleted: no keys or subscriptions may be added from then on. */
+export const DELETE_PENDING = 'DELETE_PENDING';
 
 export class ApplicationService {
   constructor(
@@ -72,6 +74,20 @@ export class ApplicationService {
     return toInfo(row, counts.get(id) ?? 0);
   }
 
+  /** The caller's applications among `ids`, in two queries whatever their number. */
+  async infos(owner: string, ids: readonly string[]): Promise<Map<string, ApplicationInfo>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('owner', '=', owner)
+      .where('id', 'in', unique)
+      .execute();
+    const counts = await this.#subscriptionCounts(unique);
+    return new Map(rows.map((row) => [row.id, toInfo(row, counts.get(row.id) ?? 0)]));
+  }
+
   async create(owner: string, input: Application): Promise<Application> {
     await this.#checkPolicy(input.throttlingPolicy);
     const now = Date.now();
@@ -98,6 +114,7 @@ export class ApplicationService {
 
   async update(owner: string, id: string, input: Application): Promise<Application> {
     const before = await this.#row(owner, id);
+    if (before.status === DELETE_PENDING) throw beingDeleted(before.name);
     if (input.throttlingPolicy !== before.throttling_policy) await this.#checkPolicy(input.throttlingPolicy);
     const changes = {
       name: input.name.trim(),
@@ -116,11 +133,34 @@ export class ApplicationService {
     return updated;
   }
 
+  /**
+   * The first step of deleting: from now on no key or subscription can be added (they check the status in
+   * the same statement that adds them), so the clients removed next are all there will ever be.
+   */
+  async markDeleting(owner: string, id: string): Promise<void> {
+    await this.#row(owner, id);
+    await this.db.updateTable('applications').set({ status: DELETE_PENDING }).where('id', '=', id).execute();
+  }
+
   /** Deletes the application with its key mappings and subscriptions (its clients must be gone first). */
   async delete(owner: string, id: string): Promise<void> {
     const row = await this.#row(owner, id);
     await this.db.deleteFrom('applications').where('id', '=', id).execute();
     this.#announce('APPLICATION_DELETE', row);
+  }
+
+  /**
+   * Removes everything a deleted user owned (their clients went with them at the Key Manager). Only the
+   * Key Manager's USER_UPDATED event calls this; the name can never be taken again.
+   */
+  async removeAllOf(owner: string): Promise<void> {
+    const rows = await this.db.selectFrom('applications').selectAll().where('owner', '=', owner).execute();
+    for (const row of rows) {
+      await this.db.deleteFrom('applications').where('id', '=', row.id).execute();
+      this.#announce('APPLICATION_DELETE', row);
+    }
+    if (rows.length > 0)
+      this.logger.info({ owner, applications: rows.length }, "a deleted user's applications removed");
   }
 
   async #row(owner: string, id: string): Promise<ApplicationRow> {
@@ -162,6 +202,10 @@ export class ApplicationService {
   #announce(type: string, row: ApplicationRow): void {
     notify(this.hub, this.logger, type, applicationEvent(row));
   }
+}
+
+export function beingDeleted(name: string): Conflict {
+  return new Conflict(`Application ${name} is being deleted.`);
 }
 
 function duplicateName(name: string): Conflict {

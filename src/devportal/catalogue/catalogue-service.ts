@@ -202,9 +202,25 @@ function isSubscriptionAvailable(api: Api): boolean {
   return api.lifeCycleStatus === 'PUBLISHED' && (api.policies ?? []).length > 0;
 }
 
-/** OpenAPI 3 `servers`, or Swagger 2 `host`/`basePath`/`schemes`, set to the gateway URLs. */
-function withServers(definition: Definition, urls: EndpointUrls[]): Definition {
+/**
+ * OpenAPI 3 `servers`, or Swagger 2 `host`/`basePath`/`schemes`, set to the gateway URLs. Whatever named the
+ * backend is removed first (servers of paths and operations too): consumers call gateways, never backends.
+ */
+function withServers(source: Definition, urls: EndpointUrls[]): Definition {
   const all = urls.flatMap((e) => [e.URLs.https, e.URLs.http]).filter((u): u is string => u !== undefined);
+  const { servers: _servers, host: _host, basePath: _basePath, schemes: _schemes, ...rest } = source;
+  const paths: Definition['paths'] = {};
+  for (const [path, item] of Object.entries(source.paths ?? {})) {
+    const { servers: _pathServers, ...operations } = item ?? {};
+    paths[path] = Object.fromEntries(
+      Object.entries(operations).map(([key, value]) => {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) return [key, value];
+        const { servers: _operationServers, ...operation } = value as Record<string, unknown>;
+        return [key, operation];
+      }),
+    );
+  }
+  const definition: Definition = { ...rest, ...(source.paths ? { paths } : {}) };
   if ('openapi' in definition) return { ...definition, servers: all.map((url) => ({ url })) };
   const first = all[0] ? new URL(all[0]) : undefined;
   if (!first) return definition;

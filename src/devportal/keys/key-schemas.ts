@@ -9,7 +9,13 @@ export const RESIDENT_KEY_MANAGER = 'Resident Key Manager';
 const KeyManagerName = Type.Enum([RESIDENT_KEY_MANAGER, 'default']);
 
 const GrantTypes = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10 });
-const Scopes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 });
+/** RFC 6749 §3.3 scope tokens. */
+const Scopes = Type.Array(
+  Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' }),
+  {
+    maxItems: 50,
+  },
+);
 
 export const ApplicationTokenSchema = Type.Object({
   accessToken: Type.String(),

@@ -13,8 +13,9 @@ import type { ManagedClient } from '../../key-manager/routes/clients-schemas.js'
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import type { Application } from '../applications/application-schemas.js';
+import { beingDeleted, DELETE_PENDING } from '../applications/application-service.js';
 import type { KeyManagerApplications } from './key-manager-applications.js';
 import {
   RESIDENT_KEY_MANAGER,
@@ -62,6 +63,7 @@ export class KeyService {
 
   async generate(app: Application, request: KeyGenerateRequest): Promise<ApplicationKey> {
     const applicationId = app.applicationId as string;
+    if (app.status === DELETE_PENDING) throw beingDeleted(app.name);
     if (request.grantTypesToBeSupported.length === 0) {
       throw new BadRequest('grantTypesToBeSupported must name at least one grant type.');
     }
@@ -94,12 +96,18 @@ export class KeyService {
         : err;
     }
     notify(this.hub, this.logger, 'APPLICATION_REGISTRATION_CREATE', keyMappingEvent(row));
-    // As WSO2 does, a client that may use client_credentials comes with a first token.
+    // As WSO2 does, a client that may use client_credentials comes with a first token. The keys exist
+    // whatever happens to it: failing now would lose the secret, shown only in this answer.
     const token = client.grantTypes.includes('client_credentials')
-      ? await this.keyManager.clientCredentialsToken(
-          { clientId: client.clientId, clientSecret: client.clientSecret as string },
-          request.scopes ?? [],
-        )
+      ? await this.keyManager
+          .clientCredentialsToken(
+            { clientId: client.clientId, clientSecret: client.clientSecret as string },
+            request.scopes ?? [],
+          )
+          .catch((err: unknown) => {
+            this.logger.warn({ err, applicationId }, 'keys made, but their first token was refused');
+            return undefined;
+          })
       : undefined;
     return toKey(row, client, token);
   }

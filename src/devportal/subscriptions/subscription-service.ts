@@ -14,9 +14,14 @@ import type { Logger } from '../../platform/logger.js';
 import type { Api } from '../../publisher/apis/api-schemas.js';
 import { toApi } from '../../publisher/apis/api-service.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
-import type { ApplicationService } from '../applications/application-service.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../store/constraint-violations.js';
+import {
+  beingDeleted,
+  DELETE_PENDING,
+  type ApplicationService,
+} from '../applications/application-service.js';
 import { toPortalInfo, type CatalogueService, type Viewer } from '../catalogue/catalogue-service.js';
+import type { ApplicationInfo } from '../applications/application-schemas.js';
 import type { Subscription, SubscriptionListQuery, SubscriptionStatus } from './subscription-schemas.js';
 
 type SubscriptionRow = Tables['subscriptions'];
@@ -61,9 +66,12 @@ export class SubscriptionService {
       created_at: now,
       updated_at: now,
     };
+    if (application.status === DELETE_PENDING) throw beingDeleted(application.name);
     try {
       await this.db.insertInto('subscriptions').values(row).execute();
     } catch (err) {
+      // The application or the API was deleted meanwhile.
+      if (isForeignKeyViolation(err)) throw new NotFound('The application or the API no longer exists.');
       if (!isUniqueViolation(err)) throw err;
       throw new Conflict(
         `Application ${application.name} is already subscribed to ${api.name} ${api.version}.`,
@@ -91,12 +99,13 @@ export class SubscriptionService {
       .limit(query.limit)
       .offset(query.offset)
       .execute();
-    return { total: Number(counted?.n ?? 0), list: await Promise.all(rows.map((r) => this.#view(owner, r))) };
+    return { total: Number(counted?.n ?? 0), list: await this.#views(owner, rows) };
   }
 
   async get(viewer: Viewer, id: string): Promise<Subscription> {
     const owner = callerOf(viewer);
-    return this.#view(owner, await this.#row(owner, id));
+    const [view] = await this.#views(owner, [await this.#row(owner, id)]);
+    return view as Subscription;
   }
 
   /** Changes the tier; a blocked subscription stays as the publisher left it. */
@@ -108,19 +117,25 @@ export class SubscriptionService {
         'applicationId and apiId of a subscription cannot change: subscribe anew instead.',
       );
     }
-    if (row.status !== 'UNBLOCKED') {
-      throw new BadRequest(
-        `The subscription is ${row.status}: only an UNBLOCKED subscription can change tier.`,
-      );
-    }
+    const notUnblocked = (status: string) =>
+      new BadRequest(`The subscription is ${status}: only an UNBLOCKED subscription can change tier.`);
+    if (row.status !== 'UNBLOCKED') throw notUnblocked(row.status);
     checkTier(await this.#api(row.api_id), input.throttlingPolicy);
     const changes = {
       throttling_policy: input.throttlingPolicy,
       requested_throttling_policy: input.throttlingPolicy,
       updated_at: Date.now(),
     };
-    await this.db.updateTable('subscriptions').set(changes).where('id', '=', id).execute();
-    notify(this.hub, this.logger, 'SUBSCRIPTIONS_UPDATE', subscriptionEvent({ ...row, ...changes }));
+    // Only while it is still unblocked: a block that came meanwhile stands, and the event says it as it is.
+    const updated = await this.db
+      .updateTable('subscriptions')
+      .set(changes)
+      .where('id', '=', id)
+      .where('status', '=', 'UNBLOCKED')
+      .executeTakeFirst();
+    const after = await this.#row(owner, id);
+    if (Number(updated.numUpdatedRows) === 0) throw notUnblocked(after.status);
+    notify(this.hub, this.logger, 'SUBSCRIPTIONS_UPDATE', subscriptionEvent(after));
     return this.get(viewer, id);
   }
 
@@ -147,22 +162,29 @@ export class SubscriptionService {
     return toApi(row);
   }
 
-  async #view(owner: string, row: SubscriptionRow): Promise<Subscription> {
-    const [api, application] = await Promise.all([
-      this.#api(row.api_id),
-      this.applications.info(owner, row.application_id),
+  /** Subscriptions with their API and application, in a fixed number of queries. */
+  async #views(owner: string, rows: SubscriptionRow[]): Promise<Subscription[]> {
+    if (rows.length === 0) return [];
+    const apiIds = [...new Set(rows.map((r) => r.api_id))];
+    const [apiRows, applications] = await Promise.all([
+      this.db.selectFrom('apis').selectAll().where('id', 'in', apiIds).execute(),
+      this.applications.infos(
+        owner,
+        rows.map((r) => r.application_id),
+      ),
     ]);
-    return {
+    const apis = new Map(apiRows.map((row) => [row.id, toApi(row)]));
+    return rows.map((row) => ({
       subscriptionId: row.id,
       applicationId: row.application_id,
       apiId: row.api_id,
-      apiInfo: toPortalInfo(api),
-      applicationInfo: application,
+      apiInfo: toPortalInfo(apis.get(row.api_id) as Api),
+      applicationInfo: applications.get(row.application_id) as ApplicationInfo,
       throttlingPolicy: row.throttling_policy,
       ...(row.requested_throttling_policy
         ? { requestedThrottlingPolicy: row.requested_throttling_policy }
         : {}),
       status: row.status as SubscriptionStatus,
-    };
+    }));
   }
 }

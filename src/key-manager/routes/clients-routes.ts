@@ -103,8 +103,9 @@ export function registerClientsRoutes(app: App, km: KeyManager): void {
     { onRequest, schema: { params: Params } },
     async (request, reply) => {
       const client = await existing(request.params.clientId);
-      await km.revocations.revokeClient(client.clientId);
+      // Gone first, so that no token is issued between the revocation and the deletion.
       await km.clients.delete(client.clientId);
+      await km.revocations.revokeClient(client.clientId);
       return reply.code(204).send();
     },
   );

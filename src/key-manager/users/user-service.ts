@@ -7,7 +7,7 @@ import { newEvent } from '../../events/topics.js';
 import { BadRequest, Conflict, NotFound, TooManyRequests } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import type { Revocations } from '../revocations.js';
 import { ROLES, type Role } from '../scopes.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../secrets.js';
@@ -65,6 +65,14 @@ export class UserService {
     checkPassword(password);
     const valid = checkRoles(roles);
     if (await this.#find(username)) throw new Conflict(`a user named "${username}" already exists.`);
+    const retired = await this.db
+      .selectFrom('retired_usernames')
+      .select('username')
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (retired) {
+      throw new Conflict(`the name "${username}" belonged to a deleted user and cannot be used again.`);
+    }
     const now = Date.now();
     const id = randomUUID();
     const passwordHash = await hashPassword(password);
@@ -167,13 +175,21 @@ export class UserService {
     return after;
   }
 
-  /** Deletes the user and the clients they own (a new user of the same name must not inherit them). */
+  /**
+   * Deletes the user and the clients they own, and retires the name: what other components keep under it
+   * (applications, subscriptions) must never pass to a new user of the same name.
+   */
   async delete(username: string): Promise<void> {
     const user = await this.get(username);
     await this.revocations.revokeUser(username);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('oauth_clients').where('owner', '=', username).execute();
       await trx.deleteFrom('users').where('id', '=', user.id).execute();
+      await trx
+        .insertInto('retired_usernames')
+        .values({ username, retired_at: Date.now() })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .execute();
     });
     this.#notify({ username, change: 'deleted', roles: [] });
   }

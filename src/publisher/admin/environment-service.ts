@@ -6,7 +6,7 @@ import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import { DEFAULT_ENVIRONMENT, type Environment } from './environment-schemas.js';
 
 export class EnvironmentService {

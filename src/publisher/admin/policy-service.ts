@@ -10,7 +10,7 @@ import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import { POLICY_KINDS, type AdvancedPolicy, type Policy, type PolicyKind } from './policy-schemas.js';
 
 /** WSO2's policyType in policy events. */

@@ -10,7 +10,7 @@ import { matches } from './api-query.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import type { PolicyService } from '../admin/policy-service.js';
 import type { RevisionService } from './revision-service.js';
 import { checkApi, normaliseContext } from './api-checks.js';

@@ -10,7 +10,7 @@ import { notify } from '../../events/notify.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Tables } from '../../store/tables.js';
-import { isUniqueViolation } from '../../store/unique-violation.js';
+import { isUniqueViolation } from '../../store/constraint-violations.js';
 import type { EnvironmentService } from '../admin/environment-service.js';
 import { toApi } from './api-service.js';
 import { MAX_REVISIONS, type Deployment, type Revision } from './revision-schemas.js';

@@ -81,8 +81,17 @@ export class ProviderSubscriptionService {
     const row = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFound(`There is no subscription ${id}.`);
     if (row.status === status) return;
-    const changes = { status, updated_at: Date.now() };
-    await this.db.updateTable('subscriptions').set(changes).where('id', '=', id).execute();
-    notify(this.hub, this.logger, 'SUBSCRIPTIONS_UPDATE', subscriptionEvent({ ...row, ...changes }));
+    await this.db
+      .updateTable('subscriptions')
+      .set({ status, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    // Announced as it is now: a tier changed meanwhile must not be undone at the gateways.
+    const after = await this.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (after) notify(this.hub, this.logger, 'SUBSCRIPTIONS_UPDATE', subscriptionEvent(after));
   }
 }

@@ -8,6 +8,7 @@ import { apiDefinitionTables } from './0005-api-definitions.js';
 import { documentTables } from './0006-documents.js';
 import { devportalTables } from './0007-devportal.js';
 import { denyPolicyTables } from './0008-deny-policies.js';
+import { retiredUsernameTables } from './0009-retired-usernames.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-documents': documentTables,
   '0007-devportal': devportalTables,
   '0008-deny-policies': denyPolicyTables,
+  '0009-retired-usernames': retiredUsernameTables,
 };
