@@ -34,6 +34,7 @@ export interface Benchmark {
 /** name → module; add new benchmarks here. */
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   tokens: () => import('./tokens.js'),
+  gateway: () => import('./gateway.js'),
 };
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');

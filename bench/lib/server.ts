@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -157,44 +158,43 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export interface StartOptions {
-  /** Extra PORTCULLIS_* settings. */
-  env?: Record<string, string>;
-  /** Extra `node` flags, e.g. --cpu-prof. */
-  nodeFlags?: string[];
+/** How to start a process and know that it is ready. */
+export interface ProcessSpec {
+  /** For error messages. */
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Polled every 100 ms until true (60 s at most); a throw is a failure at once. */
+  ready(): Promise<boolean>;
+  /** What the last readiness check saw, for the message when the process never gets ready. */
+  lastCheck?: () => string;
+  /** Removed once the process has stopped. */
+  tempDir?: string;
 }
 
-export async function startServer(options: StartOptions = {}): Promise<BenchServer> {
-  const build = await serverBuild();
-  const root = makeTempDir('portcullis-bench-');
-  const dataDir = path.join(root, 'data');
-  mkdirSync(dataDir, { mode: 0o700 });
-  const adminPassword = randomBytes(18).toString('base64url');
-  const [httpsPort, httpPort] = (await freePorts(2)) as [number, number];
-  // Nothing from the caller's environment configures the server (or a portcullis.toml in the cwd).
-  const env: NodeJS.ProcessEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('PORTCULLIS_') && k !== 'NODE_OPTIONS'),
-  );
-  Object.assign(env, {
-    PORTCULLIS_DATA_DIR: dataDir,
-    PORTCULLIS_ADMIN_PASSWORD: adminPassword,
-    PORTCULLIS_HTTP__HOST: '127.0.0.1',
-    PORTCULLIS_HTTP__HTTPS_PORT: String(httpsPort),
-    PORTCULLIS_HTTP__HTTP_PORT: String(httpPort),
-    PORTCULLIS_LOG__LEVEL: 'warn',
-    // The plain-HTTP rows measure the Key Manager without TLS, as behind a TLS-terminating load balancer.
-    PORTCULLIS_KEY_MANAGER__ALLOW_PLAIN_HTTP: 'true',
-    ...options.env,
-  });
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...build.args], {
-    cwd: root,
-    env,
+export interface StartedProcess extends BenchProcess {
+  /** Lines written to stdout so far. */
+  logLines(): number;
+}
+
+/**
+ * Starts a process with its pipes drained (a full pipe would block its writes), waits until it is ready,
+ * and keeps it on the list that `cleanUp` kills on exit.
+ */
+export async function startProcess(spec: ProcessSpec): Promise<StartedProcess> {
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
+  // spawn reports a missing command asynchronously, as an 'error' event.
+  let spawnError: Error | undefined;
+  child.once('error', (err) => (spawnError = err));
 
-  // Always drain the pipes: a full pipe would block the server's (synchronous) log writes.
   let tail = '';
   let lines = 0;
   const keep = (chunk: Buffer) => {
@@ -209,54 +209,117 @@ export async function startServer(options: StartOptions = {}): Promise<BenchServ
   let stopped: Promise<number | null> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
         child.kill('SIGTERM');
         if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
           child.kill('SIGKILL');
           await waitForExit(child, STOP_TIMEOUT_MS);
         }
       }
-      removeTempDir(root);
+      if (spec.tempDir) removeTempDir(spec.tempDir);
       return child.exitCode;
     })();
     return stopped;
   };
 
-  const httpUrl = `http://127.0.0.1:${httpPort}`;
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
+      if (spawnError) throw new Error(`${spec.name} could not be started: ${spawnError.message}`);
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+        throw new Error(`${spec.name} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
       }
-      const status = await fetch(`${httpUrl}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
-        async (r) => {
-          await r.arrayBuffer();
-          return r.status;
-        },
-        () => 0,
-      );
-      if (status === 200) break;
-      if (Date.now() > deadline)
-        throw new Error(`GET /health/ready did not answer 200 within 60 s (last: ${status})`);
+      if (await spec.ready()) break;
+      if (Date.now() > deadline) {
+        const last = spec.lastCheck ? ` (${spec.lastCheck()})` : '';
+        throw new Error(`${spec.name} was not ready within 60 s${last}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return {
-      pid: child.pid as number,
-      httpUrl,
-      httpsUrl: `https://localhost:${httpsPort}`,
-      httpsPort,
-      dataDir,
-      adminPassword,
-      caPem: readFileSync(path.join(dataDir, 'certs/ca.pem'), 'utf8'),
-      logLines: () => lines,
-      tail: () => tail,
-      stop,
-    };
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n--- server output ---\n${tail}`, { cause: err });
+    throw new Error(`${(err as Error).message}\n--- ${spec.name} output ---\n${tail}`, { cause: err });
   }
+  return { pid: child.pid as number, tail: () => tail, logLines: () => lines, stop };
+}
+
+/** The status of GET `url` (0 when it cannot be reached within 2 s). */
+export async function statusOf(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return fetch(url, { headers, signal: AbortSignal.timeout(2_000) }).then(
+    async (r) => {
+      await r.arrayBuffer();
+      return r.status;
+    },
+    () => 0,
+  );
+}
+
+/** The environment of a child process: this one's, without what would configure it behind our back. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('PORTCULLIS_') && k !== 'NODE_OPTIONS' && !/^(https?|no|all)_proxy$/i.test(k),
+    ),
+  );
+  return { ...env, ...extra };
+}
+
+export interface StartOptions {
+  /** Extra PORTCULLIS_* settings. */
+  env?: Record<string, string>;
+  /** Extra `node` flags, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+}
+
+export async function startServer(options: StartOptions = {}): Promise<BenchServer> {
+  const build = await serverBuild();
+  const root = makeTempDir('portcullis-bench-');
+  const dataDir = path.join(root, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  const adminPassword = randomBytes(18).toString('base64url');
+  const [httpsPort, httpPort, gatewayHttpsPort, gatewayHttpPort] = (await freePorts(4)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  // Nothing from the caller's environment configures the server (or a portcullis.toml in the cwd).
+  const env = cleanEnv({
+    PORTCULLIS_DATA_DIR: dataDir,
+    PORTCULLIS_ADMIN_PASSWORD: adminPassword,
+    PORTCULLIS_HTTP__HOST: '127.0.0.1',
+    PORTCULLIS_HTTP__HTTPS_PORT: String(httpsPort),
+    PORTCULLIS_HTTP__HTTP_PORT: String(httpPort),
+    // The gateway (profile all) gets free ports too, rather than its defaults 8243 and 8280.
+    PORTCULLIS_GATEWAY__HTTPS_PORT: String(gatewayHttpsPort),
+    PORTCULLIS_GATEWAY__HTTP_PORT: String(gatewayHttpPort),
+    PORTCULLIS_LOG__LEVEL: 'warn',
+    // The plain-HTTP rows measure the Key Manager without TLS, as behind a TLS-terminating load balancer.
+    PORTCULLIS_KEY_MANAGER__ALLOW_PLAIN_HTTP: 'true',
+    ...options.env,
+  });
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  let last = 0;
+  const server = await startProcess({
+    name: 'the server',
+    command: process.execPath,
+    args: [...(options.nodeFlags ?? []), ...build.args],
+    cwd: root,
+    env,
+    tempDir: root,
+    ready: async () => (last = await statusOf(`${httpUrl}/health/ready`)) === 200,
+    lastCheck: () => `GET /health/ready answered ${last || 'nothing'}`,
+  });
+  return {
+    ...server,
+    httpUrl,
+    httpsUrl: `https://localhost:${httpsPort}`,
+    httpsPort,
+    gatewayHttpUrl: `http://127.0.0.1:${gatewayHttpPort}`,
+    dataDir,
+    adminPassword,
+    caPem: readFileSync(path.join(dataDir, 'certs/ca.pem'), 'utf8'),
+  };
 }
 
 /**
@@ -329,4 +392,53 @@ export function machineBusySeconds(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The pids of a process's children, grandchildren… (from the ppid of every /proc/<pid>/stat). */
+function descendants(pid: number): number[] {
+  let parents: Map<number, number[]>;
+  try {
+    parents = new Map();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+      } catch {
+        // It ended meanwhile.
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of parents.get(next) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * CPU seconds of a process and its descendants alive now (nginx's workers). Read the same set of pids at
+ * both ends of a window: pass the pids from the first call to the second.
+ */
+export function treeCpuSeconds(
+  pid: number,
+  pids = [pid, ...descendants(pid)],
+): {
+  seconds: number | undefined;
+  pids: number[];
+} {
+  let total = 0;
+  for (const p of pids) {
+    const seconds = cpuSeconds(p);
+    if (seconds === undefined) return { seconds: undefined, pids };
+    total += seconds;
+  }
+  return { seconds: total, pids };
 }
