@@ -23,6 +23,7 @@ import { Upstream } from './upstream/forward.js';
 /** Between failed snapshot pulls: doubling from one second up to half a minute. */
 const RETRY_MS = { first: 1000, max: 30_000 };
 const FIRST_PULL_WAIT_MS = 5000;
+const SAVE_DELAY_MS = 1000;
 /** Events kept while a snapshot is awaited. */
 const MAX_BUFFERED = 10_000;
 
@@ -75,8 +76,23 @@ async function create(context: NodeContext): Promise<Component> {
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const follower = new EventFollower(state, source, () => refresh(), log);
+  // What events change is saved too, a second after the last change: a restart finds it without the Publisher.
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveSoon = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      void source
+        .save(state.toSnapshot())
+        .catch((err: unknown) => log.warn({ err, file: source.file }, 'could not save the gateway state'));
+    }, SAVE_DELAY_MS);
+    saveTimer.unref();
+  };
   const apply = (event: HubEvent) =>
-    follower.apply(event).catch((err: unknown) => log.error({ err, type: event.type }, 'event not applied'));
+    follower
+      .apply(event)
+      .then(saveSoon)
+      .catch((err: unknown) => log.error({ err, type: event.type }, 'event not applied'));
 
   const pullOnce = async (delay = RETRY_MS.first): Promise<void> => {
     try {
@@ -165,6 +181,12 @@ async function create(context: NodeContext): Promise<Component> {
     async close() {
       closed = true;
       clearTimeout(retryTimer);
+      if (saveTimer) {
+        clearTimeout(saveTimer);
+        await source
+          .save(state.toSnapshot())
+          .catch((err: unknown) => log.warn({ err }, 'could not save the gateway state at shutdown'));
+      }
       await servers.close();
       await events.close();
       await Promise.all([upstream.close(), tokenProxy.close(), keyManager.close(), http.close()]);

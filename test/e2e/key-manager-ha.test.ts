@@ -52,7 +52,10 @@ describe.runIf(available)('Key Manager high availability (PostgreSQL + RabbitMQ)
     const [a, b] = nodes as [TestNode, TestNode];
     for (const node of nodes) {
       const ready = await node.fetch(`${node.baseUrl}/health/ready`);
-      expect(await ready.json()).toEqual({ status: 'UP', checks: { database: 'UP', eventHub: 'UP', gatewayState: 'UP' } });
+      expect(await ready.json()).toEqual({
+        status: 'UP',
+        checks: { database: 'UP', eventHub: 'UP', gatewayState: 'UP' },
+      });
     }
     const jwksA = (await (await a.fetch(`${a.baseUrl}/oauth2/jwks`)).json()) as { keys: { kid: string }[] };
     const jwksB = (await (await b.fetch(`${b.baseUrl}/oauth2/jwks`)).json()) as { keys: { kid: string }[] };

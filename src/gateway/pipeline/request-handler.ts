@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessToken } from '../../platform/auth/access-token-verifier.js';
 import type { Logger } from '../../platform/logger.js';
+import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
 import { errors, GatewayError, sendError } from '../gateway-errors.js';
@@ -14,7 +15,7 @@ import type { RequestEvent, RequestEvents } from '../request-events.js';
 import { matchOperation, type Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import { backendSet, type BackendSet } from '../upstream/endpoints.js';
-import type { Upstream } from '../upstream/forward.js';
+import type { ForwardStats, Upstream } from '../upstream/forward.js';
 import { corsHeaders, preflight } from './cors.js';
 import { checkDeniedCaller, checkDeniedRequest } from './deny.js';
 
@@ -54,6 +55,18 @@ function clientIpOf(req: IncomingMessage): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+/** The path and query of a request target; an absolute-form target (RFC 9112 §3.2.2) is taken apart. */
+function originForm(target: string): string | undefined {
+  if (target.startsWith('/')) return target;
+  if (!/^https?:\/\//i.test(target)) return undefined;
+  try {
+    const url = new URL(target);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function hostOf(req: IncomingMessage): string {
   const host = req.headers.host ?? '';
   const end = host.startsWith('[') ? host.indexOf(']') + 1 : host.indexOf(':');
@@ -72,8 +85,8 @@ export class RequestHandler {
     const event: Partial<RequestEvent> = {};
     /** What the request has reached so far, for its event. */
     const seen: { route?: Route; call?: CallContext } = {};
-    let backendLatency: number | null = null;
-    let responseBytes = 0;
+    /** Filled in by the forwarder as the backend answers: read when the response finishes. */
+    const stats: ForwardStats = { backendLatency: null, responseBytes: 0 };
     let errorCode: number | null = null;
 
     res.once('finish', () => {
@@ -89,7 +102,7 @@ export class RequestHandler {
         apiId: route.deployed.apiId,
         apiName: api.name,
         apiVersion: api.version,
-        apiContext: route.context,
+        apiContext: invocationContext(api.context, api.version),
         operation: event.operation ?? `${req.method ?? ''} (no resource)`,
         applicationId: call?.applicationId ?? null,
         subscriptionPolicy: call?.subscriptionPolicy ?? null,
@@ -98,9 +111,9 @@ export class RequestHandler {
         keyType: call?.keyType ?? null,
         status: res.statusCode,
         latency,
-        backendLatency,
+        backendLatency: stats.backendLatency,
         requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
-        responseBytes,
+        responseBytes: stats.responseBytes,
         clientIp,
         errorCode,
       });
@@ -129,8 +142,8 @@ export class RequestHandler {
       sendError(res, error, extraHeaders);
     };
 
-    const url = req.url ?? '';
-    if (!url.startsWith('/')) return fail(errors.badRequest('The request target must be an absolute path.'));
+    const url = originForm(req.url ?? '');
+    if (!url) return fail(errors.badRequest('The request target must be a path or an absolute URL.'));
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? '' : url.slice(q);
@@ -142,6 +155,8 @@ export class RequestHandler {
     if (api.lifeCycleStatus === 'BLOCKED') return fail(errors.apiBlocked());
     if (!SERVED.has(api.lifeCycleStatus ?? '')) return fail(errors.noApi());
 
+    // What deny policies and request events name: the context with its version, whichever way it was called.
+    const versionedContext = invocationContext(api.context, api.version);
     const cors = corsHeaders(api, req);
     const preflightHeaders = preflight(api, req);
     if (preflightHeaders && preflightHeaders['access-control-allow-origin']) {
@@ -166,7 +181,7 @@ export class RequestHandler {
     const operation = matched.operation.operation;
     event.operation = `${verb} ${operation.target}`;
 
-    void this.#authorize(req, deployed, operation, clientIp, found.route.context)
+    void this.#authorize(req, deployed, operation, clientIp, versionedContext)
       .then((context) => {
         seen.call = context;
         const refused = this.o.throttle(context);
@@ -182,11 +197,8 @@ export class RequestHandler {
           protocol,
           extraHeaders: {},
           responseHeaders: cors,
+          stats,
         });
-      })
-      .then((result) => {
-        backendLatency = result.backendLatency;
-        responseBytes = result.responseBytes;
       })
       .catch((err: unknown) => fail(err, cors));
   }

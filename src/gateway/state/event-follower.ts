@@ -1,8 +1,10 @@
 /**
  * Keeps a gateway's state fresh from `notification` events. Deployments are fetched from the internal data
- * API (an event says which revision, not what it holds); the rest is applied from the event itself. A fetch
- * that an event for the same API has overtaken is dropped, so late answers never undo newer changes. A
- * change the events cannot express precisely (throttling policies) pulls a whole snapshot.
+ * API (an event says which revision, not what it holds), and fetched again when an API of the same name
+ * changes (another version may have become the default); the rest is applied from the event itself. A fetch
+ * overtaken by a newer deployment or removal of the same API is dropped, so late answers never undo newer
+ * changes; a lifecycle change that overtakes a fetch is applied to what the fetch brings. A change the events
+ * cannot express precisely (throttling policies) pulls a whole snapshot.
  */
 import { Value } from 'typebox/value';
 import { ApplicationEventSchema, KeyMappingEventSchema } from '../../events/application-events.js';
@@ -15,13 +17,17 @@ import type { SnapshotSource } from './snapshot-source.js';
 
 interface ApiEvent {
   apiId?: unknown;
+  name?: unknown;
   environment?: unknown;
   lifecycleStatus?: unknown;
 }
 
 export class EventFollower {
-  /** Per API, how many events have touched it: a fetch applies only if none came since it started. */
+  /** Per API, deployments and removals seen: a fetch applies only if none came since it started. */
   readonly #generation = new Map<string, number>();
+  /** Per API, the last lifecycle state an event announced, and when (in event order). */
+  readonly #lifecycle = new Map<string, { status: string; seq: number }>();
+  #seq = 0;
 
   constructor(
     private readonly state: RuntimeState,
@@ -34,18 +40,28 @@ export class EventFollower {
     const payload = event.payload;
     switch (event.type) {
       case 'DEPLOY_API_IN_GATEWAY':
-        return this.#deploy(payload as ApiEvent);
+        if (this.#forUs(payload as ApiEvent) && typeof payload.apiId === 'string')
+          return this.#fetch(payload.apiId);
+        return;
       case 'REMOVE_API_FROM_GATEWAY':
-        if (this.#forUs(payload as ApiEvent))
-          this.#touch(payload as ApiEvent, (id) => this.state.removeApi(id));
+        if (this.#forUs(payload as ApiEvent)) this.#remove(payload as ApiEvent);
         return;
       case 'API_DELETE':
-        this.#touch(payload as ApiEvent, (id) => this.state.removeApi(id));
+        this.#remove(payload as ApiEvent);
         return;
       case 'API_LIFECYCLE_CHANGE': {
-        const status = (payload as ApiEvent).lifecycleStatus;
-        if (typeof status === 'string')
-          this.#touch(payload as ApiEvent, (id) => this.state.setLifecycle(id, status));
+        const { apiId, lifecycleStatus: status } = payload as ApiEvent;
+        if (typeof apiId !== 'string' || typeof status !== 'string') return;
+        this.#lifecycle.set(apiId, { status, seq: ++this.#seq });
+        this.state.setLifecycle(apiId, status);
+        return;
+      }
+      case 'API_CREATE':
+      case 'API_UPDATE': {
+        // A new default version changes which deployed version answers on the bare context.
+        const { name } = payload as ApiEvent;
+        const named = [...this.state.apis.values()].filter((d) => d.api.name === name);
+        await Promise.all(named.map((d) => this.#fetch(d.apiId)));
         return;
       }
       case 'APPLICATION_CREATE':
@@ -91,24 +107,30 @@ export class EventFollower {
     return payload.environment === this.state.environment;
   }
 
-  /** Counts an event for the API and applies a change to it. */
-  #touch(payload: ApiEvent, change: (apiId: string) => void): string | undefined {
-    if (typeof payload.apiId !== 'string') return undefined;
+  #remove(payload: ApiEvent): void {
+    if (typeof payload.apiId !== 'string') return;
     this.#generation.set(payload.apiId, (this.#generation.get(payload.apiId) ?? 0) + 1);
-    change(payload.apiId);
-    return payload.apiId;
+    this.state.removeApi(payload.apiId);
   }
 
-  async #deploy(payload: ApiEvent): Promise<void> {
-    if (!this.#forUs(payload)) return;
-    const apiId = this.#touch(payload, () => undefined);
-    if (!apiId) return;
-    const generation = this.#generation.get(apiId);
+  /** Fetches the API as deployed to this environment now, and serves it (or stops, if it is not). */
+  async #fetch(apiId: string): Promise<void> {
+    const generation = (this.#generation.get(apiId) ?? 0) + 1;
+    this.#generation.set(apiId, generation);
+    const startedAt = this.#seq;
     try {
       const deployed = await this.source.deployedApi(apiId);
       if (this.#generation.get(apiId) !== generation) return;
-      if (deployed) this.state.setApi(deployed);
-      else this.state.removeApi(apiId);
+      if (!deployed) {
+        this.state.removeApi(apiId);
+        return;
+      }
+      const lifecycle = this.#lifecycle.get(apiId);
+      const status = lifecycle && lifecycle.seq > startedAt ? lifecycle.status : deployed.api.lifeCycleStatus;
+      this.state.setApi({
+        ...deployed,
+        api: { ...deployed.api, lifeCycleStatus: status as typeof deployed.api.lifeCycleStatus },
+      });
     } catch (err) {
       // The deployment is not lost: the next snapshot (pulled now) carries it.
       this.logger.error({ err, apiId }, 'could not fetch a deployed API; pulling a snapshot instead');

@@ -19,6 +19,8 @@ export class RuntimeState {
   /** By `applicationId apiId`. */
   readonly subscriptions = new Map<string, SubscriptionEvent>();
   denyPolicies: DenyPolicy[] = [];
+  /** Throttling policies as the last snapshot had them (the Traffic Manager's concern; kept to save them). */
+  policies: Snapshot['policies'] = { application: [], subscription: [], advanced: [] };
   routes = new RouteTable([]);
   /** When the last snapshot was made (milliseconds), 0 before the first. */
   snapshotAt = 0;
@@ -36,8 +38,23 @@ export class RuntimeState {
     this.subscriptions.clear();
     for (const sub of snapshot.subscriptions) this.setSubscription(sub);
     this.denyPolicies = snapshot.denyPolicies;
+    this.policies = snapshot.policies;
     this.snapshotAt = snapshot.generatedAt;
     this.#rebuild();
+  }
+
+  /** Everything known now, as a snapshot (saved to disk so that a restart finds what events brought too). */
+  toSnapshot(): Snapshot {
+    return {
+      environment: this.environment,
+      generatedAt: this.snapshotAt,
+      apis: [...this.apis.values()],
+      applications: [...this.applications.values()],
+      keyMappings: [...this.keyMappings.values()],
+      subscriptions: [...this.subscriptions.values()],
+      policies: this.policies,
+      denyPolicies: this.denyPolicies,
+    };
   }
 
   subscription(applicationId: string, apiId: string): SubscriptionEvent | undefined {

@@ -35,7 +35,7 @@ export class SnapshotSource {
     const query = `environment=${encodeURIComponent(this.environment)}`;
     const snapshot = await this.#get(`${INTERNAL_BASE}/snapshot?${query}`);
     if (!Value.Check(SnapshotSchema, snapshot)) throw new Error('the Publisher sent a malformed snapshot');
-    await this.#save(snapshot);
+    await this.save(snapshot);
     return snapshot;
   }
 
@@ -62,7 +62,8 @@ export class SnapshotSource {
       : undefined;
   }
 
-  async #save(snapshot: Snapshot): Promise<void> {
+  /** Writes the snapshot to disk atomically. */
+  async save(snapshot: Snapshot): Promise<void> {
     // Written beside, then renamed over: a crash leaves the old file or the new one, never half of one.
     const temporary = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temporary, JSON.stringify(snapshot), { mode: 0o600 });

@@ -24,6 +24,13 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
+/** What the request event reports of the backend, written as it answers. */
+export interface ForwardStats {
+  /** Milliseconds from sending to the response headers; null when no backend answered. */
+  backendLatency: number | null;
+  responseBytes: number;
+}
+
 export interface ForwardRequest {
   req: IncomingMessage;
   res: ServerResponse;
@@ -36,25 +43,16 @@ export interface ForwardRequest {
   extraHeaders: Record<string, string>;
   /** Set on the response before it starts (CORS). */
   responseHeaders: Record<string, string>;
-}
-
-export interface ForwardResult {
-  status: number;
-  /** Milliseconds from sending to the response headers. */
-  backendLatency: number;
-  responseBytes: number;
+  stats: ForwardStats;
 }
 
 function requestHeaders(f: ForwardRequest): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   const { req } = f;
-  const connectionTokens = (req.headers.connection ?? '')
-    .split(',')
-    .map((t) => t.trim().toLowerCase())
-    .filter(Boolean);
+  const listed = connectionTokens(req.headers.connection);
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || name === f.credentialHeader) continue;
-    if (connectionTokens.includes(name)) continue;
+    if (listed.has(name)) continue;
     headers[name] = value;
   }
   const forwardedFor = req.headers['x-forwarded-for'];
@@ -64,10 +62,22 @@ function requestHeaders(f: ForwardRequest): Record<string, string | string[]> {
   return { ...headers, ...f.extraHeaders };
 }
 
+/** The header names a `Connection` header lists: hop-by-hop too (RFC 9110 §7.6.1). */
+function connectionTokens(value: string | string[] | undefined): Set<string> {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(
+    text
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
 function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const listed = connectionTokens(headers.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || (HOP_BY_HOP.has(name) && name !== 'host')) continue;
+    if (value === undefined || (HOP_BY_HOP.has(name) && name !== 'host') || listed.has(name)) continue;
     out[name] = value;
   }
   return out;
@@ -103,7 +113,7 @@ export class Upstream {
   }
 
   /** Tries the backends in order; answers the client with the first that answers. */
-  async forward(backends: Backend[], f: ForwardRequest): Promise<ForwardResult> {
+  async forward(backends: Backend[], f: ForwardRequest): Promise<void> {
     let last: unknown;
     for (const [i, backend] of backends.entries()) {
       try {
@@ -122,17 +132,17 @@ export class Upstream {
     throw isTimeout(last) ? errors.backendTimeout() : errors.backendUnreachable();
   }
 
-  async #once(backend: Backend, f: ForwardRequest): Promise<ForwardResult> {
-    const { req, res } = f;
+  async #once(backend: Backend, f: ForwardRequest): Promise<void> {
+    const { req, res, stats } = f;
     const started = performance.now();
-    let backendLatency = 0;
-    let status = 0;
-    let responseBytes = 0;
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     await this.pool(backend.origin).stream(
       {
-        path: `${backend.basePath}${f.pathAndQuery}`,
+        // The API's root is the endpoint's own path, `/` when it has none (never an empty path).
+        path: f.pathAndQuery.startsWith('/')
+          ? `${backend.basePath}${f.pathAndQuery}`
+          : `${backend.basePath || '/'}${f.pathAndQuery}`,
         method: req.method as 'GET',
         headers: requestHeaders(f),
         body: hasBody ? req : null,
@@ -140,24 +150,22 @@ export class Upstream {
         bodyTimeout: backend.timeout,
       },
       ({ statusCode, headers }) => {
-        backendLatency = performance.now() - started;
-        status = statusCode;
+        stats.backendLatency = performance.now() - started;
         res.writeHead(statusCode, { ...responseHeaders(headers), ...f.responseHeaders });
         const length = Number(headers['content-length']);
         if (Number.isFinite(length)) {
-          responseBytes = length;
+          stats.responseBytes = length;
           return res;
         }
         // A streamed (chunked) body is counted as it passes.
         const write = res.write.bind(res);
         res.write = ((chunk: Buffer, ...rest: never[]) => {
-          responseBytes += chunk.length;
+          stats.responseBytes += chunk.length;
           return write(chunk, ...rest);
         }) as typeof res.write;
         return res;
       },
     );
-    return { status, backendLatency, responseBytes };
   }
 
   async close(): Promise<void> {

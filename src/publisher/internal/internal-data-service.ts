@@ -76,6 +76,7 @@ export class InternalDataService {
       .innerJoin('apis', 'apis.id', 'api_deployments.api_id')
       .select([
         'apis.lifecycle_status',
+        'apis.is_default_version',
         'api_deployments.api_id',
         'api_deployments.revision_id',
         'api_deployments.vhost',
@@ -91,10 +92,12 @@ export class InternalDataService {
       environment,
       vhost: row.vhost,
       deployedAt: row.deployed_at,
-      // The revision froze the API's definition, not its lifecycle: a gateway must see it blocked now.
+      // The revision froze the API's definition, not its lifecycle nor which version is the default:
+      // a gateway must see it blocked, or another version become the default, now.
       api: {
         ...(JSON.parse(row.snapshot) as { api: Api }).api,
         lifeCycleStatus: row.lifecycle_status as Api['lifeCycleStatus'],
+        isDefaultVersion: row.is_default_version === 1,
       },
     }));
   }
