@@ -64,7 +64,8 @@ export interface BenchServer extends BenchProcess {
 
 let building: Promise<ServerBuild> | undefined;
 const tempDirs = new Set<string>();
-const children = new Set<ChildProcess>();
+/** Running children, with the signal that ends each at once when the benchmark is interrupted. */
+const children = new Map<ChildProcess, NodeJS.Signals>();
 
 function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -172,6 +173,11 @@ export interface ProcessSpec {
   lastCheck?: () => string;
   /** Removed once the process has stopped. */
   tempDir?: string;
+  /**
+   * What ends it when the benchmark is interrupted (cleanUp): SIGKILL by default; a process with children
+   * of its own (nginx's master) needs a signal it handles, or they would be left running.
+   */
+  interruptSignal?: NodeJS.Signals;
 }
 
 export interface StartedProcess extends BenchProcess {
@@ -189,7 +195,7 @@ export async function startProcess(spec: ProcessSpec): Promise<StartedProcess> {
     env: spec.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
+  children.set(child, spec.interruptSignal ?? 'SIGKILL');
   child.once('exit', () => children.delete(child));
   // spawn reports a missing command asynchronously, as an 'error' event.
   let spawnError: Error | undefined;
@@ -327,7 +333,7 @@ export async function startServer(options: StartOptions = {}): Promise<BenchServ
  * temporary directories, the compiled server's included. Synchronous, so that it can run on 'exit'.
  */
 export function cleanUp(): void {
-  for (const child of children) child.kill('SIGKILL');
+  for (const [child, signal] of children) child.kill(signal);
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
   building = undefined;
@@ -441,4 +447,24 @@ export function treeCpuSeconds(
     total += seconds;
   }
   return { seconds: total, pids };
+}
+
+/**
+ * Waits (at most `maxWaitSec`) until the whole machine stays below `busyPercent` of one core for a second:
+ * between windows the benchmark's own processes are idle, so what remains is someone else's work. Resolves
+ * to the busy % of the last second and the seconds waited.
+ */
+export async function waitForQuiet(
+  maxWaitSec: number,
+  busyPercent = 15,
+): Promise<{ busy: number | undefined; waitedSec: number }> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = machineBusySeconds();
+    const busy = before === undefined || after === undefined ? undefined : (after - before) * 100;
+    const waitedSec = (Date.now() - started) / 1000;
+    if (busy === undefined || busy < busyPercent || waitedSec >= maxWaitSec) return { busy, waitedSec };
+  }
 }
