@@ -51,7 +51,7 @@ async function create(context: NodeContext): Promise<Component> {
   const upstream = new Upstream();
   const handler = new RequestHandler({
     state,
-    verify: (token) => verifier.verify(token),
+    tokens: verifier,
     upstream,
     events,
     metrics,

@@ -38,7 +38,30 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Per API, its labelled series, so that a request counts without hashing labels each time. */
+  readonly #perApi = new Map<
+    string,
+    { latency: Histogram.Internal<'api'>; counted: Map<string, Counter.Internal> }
+  >();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portcullis_' });
+  }
+
+  /** Counts one answered request of an API (by status class) and its duration. */
+  answered(api: string, status: number, seconds: number): void {
+    let series = this.#perApi.get(api);
+    if (!series) {
+      series = { latency: this.latency.labels(api), counted: new Map() };
+      this.#perApi.set(api, series);
+    }
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    let counter = series.counted.get(statusClass);
+    if (!counter) {
+      counter = this.requests.labels(api, statusClass);
+      series.counted.set(statusClass, counter);
+    }
+    counter.inc();
+    series.latency.observe(seconds);
   }
 }

@@ -4,7 +4,11 @@
  * Each step either passes or throws a GatewayError, which is written as WSO2's JSON error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AccessToken } from '../../platform/auth/access-token-verifier.js';
+import {
+  UNKNOWN,
+  type AccessToken,
+  type AccessTokenVerifier,
+} from '../../platform/auth/access-token-verifier.js';
 import type { Logger } from '../../platform/logger.js';
 import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Operation } from '../../publisher/apis/api-schemas.js';
@@ -21,7 +25,6 @@ import { checkDeniedCaller, checkDeniedRequest } from './deny.js';
 
 /** Lifecycle states in which a deployed API answers. */
 const SERVED = new Set(['PUBLISHED', 'PROTOTYPED', 'DEPRECATED']);
-const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
 
 export type KeyType = 'PRODUCTION' | 'SANDBOX';
 
@@ -41,7 +44,7 @@ export type ThrottleCheck = (call: CallContext) => GatewayError | undefined;
 
 export interface HandlerOptions {
   state: RuntimeState;
-  verify: (token: string) => Promise<AccessToken | undefined>;
+  tokens: Pick<AccessTokenVerifier, 'known' | 'verify'>;
   upstream: Upstream;
   events: RequestEvents;
   metrics: GatewayMetrics;
@@ -93,8 +96,7 @@ export class RequestHandler {
       const latency = performance.now() - started;
       const { route, call } = seen;
       const apiName = route?.api.name ?? '(none)';
-      this.o.metrics.requests.inc({ api: apiName, status: `${Math.floor(res.statusCode / 100)}xx` });
-      this.o.metrics.latency.observe({ api: apiName }, latency / 1000);
+      this.o.metrics.answered(apiName, res.statusCode, latency / 1000);
       if (!route) return;
       const { api } = route;
       this.o.events.push({
@@ -181,39 +183,64 @@ export class RequestHandler {
     const operation = matched.operation.operation;
     event.operation = `${verb} ${operation.target}`;
 
-    void this.#authorize(req, deployed, operation, clientIp, versionedContext)
-      .then((context) => {
-        seen.call = context;
-        const refused = this.o.throttle(context);
-        if (refused) throw refused;
-        const backends = this.#backendsOf(found.route, context.keyType);
-        if (!backends) throw errors.noEndpoint(context.keyType);
-        return this.o.upstream.forward(backends.next(), {
-          req,
-          res,
-          pathAndQuery: `${found.resourcePath}${query}`,
-          credentialHeader: (api.authorizationHeader ?? 'authorization').toLowerCase(),
-          clientIp,
-          protocol,
-          extraHeaders: {},
-          responseHeaders: cors,
-          stats,
-        });
-      })
-      .catch((err: unknown) => fail(err, cors));
+    const proceed = (context: CallContext): Promise<void> => {
+      seen.call = context;
+      const refused = this.o.throttle(context);
+      if (refused) throw refused;
+      const backends = this.#backendsOf(found.route, context.keyType);
+      if (!backends) throw errors.noEndpoint(context.keyType);
+      return this.o.upstream.forward(backends.next(), {
+        req,
+        res,
+        pathAndQuery: `${found.resourcePath}${query}`,
+        credentialHeader: (api.authorizationHeader ?? 'authorization').toLowerCase(),
+        clientIp,
+        protocol,
+        extraHeaders: {},
+        responseHeaders: cors,
+        stats,
+      });
+    };
+    try {
+      const start = this.#authenticate(req, deployed, operation, clientIp, versionedContext);
+      if (!('bearer' in start)) {
+        proceed(start).catch((err: unknown) => fail(err, cors));
+        return;
+      }
+      // A token the caches know (nearly every one) is decided without a single promise.
+      const known = this.o.tokens.known(start.bearer);
+      if (known !== UNKNOWN) {
+        proceed(this.#authorize(known, deployed, operation, clientIp)).catch((err: unknown) =>
+          fail(err, cors),
+        );
+        return;
+      }
+      this.o.tokens
+        .verify(start.bearer)
+        .catch((err: unknown) => {
+          this.o.logger.error({ err }, 'cannot check a token with the Key Manager');
+          throw errors.keyManagerUnreachable();
+        })
+        .then((token) => proceed(this.#authorize(token, deployed, operation, clientIp)))
+        .catch((err: unknown) => fail(err, cors));
+    } catch (err) {
+      fail(err, cors);
+    }
   }
 
-  async #authorize(
+  /**
+   * Deny policies on the request, then the credentials: the context of an operation that needs none, or the
+   * bearer token to check.
+   */
+  #authenticate(
     req: IncomingMessage,
     deployed: DeployedApi,
     operation: Operation,
     clientIp: string,
     context: string,
-  ): Promise<CallContext> {
-    const { state } = this.o;
-    checkDeniedRequest(state.denyPolicies, context, clientIp);
-    const authType = operation.authType ?? 'Any';
-    if (authType === 'None') {
+  ): CallContext | { bearer: string } {
+    checkDeniedRequest(this.o.state.denyPolicies, context, clientIp);
+    if ((operation.authType ?? 'Any') === 'None') {
       return {
         deployed,
         token: undefined,
@@ -224,19 +251,31 @@ export class RequestHandler {
         clientIp,
       };
     }
-    const headerName = (deployed.api.authorizationHeader ?? 'Authorization').toLowerCase();
-    const header = req.headers[headerName];
-    if (header === undefined || header === '')
-      throw errors.missingCredentials(deployed.api.authorizationHeader ?? 'Authorization');
-    const bearer = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!bearer?.[1] || bearer[1].length > 8192) throw errors.invalidCredentials();
-    let token: AccessToken | undefined;
-    try {
-      token = await this.o.verify(bearer[1]);
-    } catch (err) {
-      this.o.logger.error({ err }, 'cannot check a token with the Key Manager');
-      throw errors.keyManagerUnreachable();
+    const headerName = deployed.api.authorizationHeader ?? 'Authorization';
+    const header = req.headers[headerName.toLowerCase()];
+    if (header === undefined || header === '') throw errors.missingCredentials(headerName);
+    // RFC 6750 §2.1: "Bearer" (any case), one space, the token; its characters are checked when it is new.
+    if (
+      typeof header !== 'string' ||
+      header.length > 8200 ||
+      header.slice(0, 7).toLowerCase() !== 'bearer '
+    ) {
+      throw errors.invalidCredentials();
     }
+    const bearer = header.slice(7).trim();
+    if (bearer === '' || bearer.includes(' ')) throw errors.invalidCredentials();
+    return { bearer };
+  }
+
+  /** The checks that need the caller: token type, subscription, deny policies on them, scopes. */
+  #authorize(
+    token: AccessToken | undefined,
+    deployed: DeployedApi,
+    operation: Operation,
+    clientIp: string,
+  ): CallContext {
+    const { state } = this.o;
+    const authType = operation.authType ?? 'Any';
     if (!token) throw errors.invalidCredentials();
     if (authType === 'Application' && token.username !== undefined) throw errors.wrongTokenType(authType);
     if (authType === 'Application User' && token.username === undefined)

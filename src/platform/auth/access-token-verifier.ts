@@ -35,6 +35,9 @@ export interface AccessToken {
   expiresAt: number;
 }
 
+/** What `known` answers for a token the caches have not seen (or no longer hold). */
+export const UNKNOWN = Symbol('unknown token');
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const OPAQUE_CACHE_MS = 60_000;
 /** Answers kept at most, per kind; made-up tokens must not grow the caches without bound. */
@@ -60,7 +63,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('bas
 
 export class AccessTokenVerifier {
   readonly #revoked = new Map<string, number>();
-  readonly #opaque = new Map<string, { token: AccessToken | undefined; until: number }>();
+  /** Introspection answers by the token's text (its SHA-256 `id` is what revocations name). */
+  readonly #opaque = new Map<string, { id: string; token: AccessToken | undefined; until: number }>();
   /** Verified JWTs by their text. */
   readonly #jwts = new Map<string, AccessToken>();
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -75,19 +79,28 @@ export class AccessTokenVerifier {
   async followRevocations(hub: EventHub): Promise<void> {
     await hub.subscribe('tokenRevocation', (event) => {
       if (event.type !== TOKENS_REVOKED || !Value.Check(TokensRevokedSchema, event.payload)) return;
-      for (const { id, expiresAt } of event.payload.tokens) {
-        this.#revoked.set(id, expiresAt);
-        this.#opaque.delete(id);
-      }
+      for (const { id, expiresAt } of event.payload.tokens) this.#revoked.set(id, expiresAt);
     });
+  }
+
+  /**
+   * What the caches already know of the token, without waiting: its facts, undefined for a token known to be
+   * invalid, or UNKNOWN (then `verify` must ask). The gateway's hot path takes this turn, no promise involved.
+   */
+  known(token: string, now = Date.now()): AccessToken | undefined | typeof UNKNOWN {
+    this.#forgetExpired(now);
+    const jwt = this.#jwts.get(token);
+    if (jwt) return jwt.expiresAt > now && !this.#revoked.has(jwt.id) ? jwt : undefined;
+    const opaque = this.#opaque.get(token);
+    if (opaque && opaque.until > now) return this.#revoked.has(opaque.id) ? undefined : opaque.token;
+    return UNKNOWN;
   }
 
   /** The token's facts, or undefined when it is not a valid, unexpired, unrevoked access token. */
   async verify(token: string, now = Date.now()): Promise<AccessToken | undefined> {
-    this.#forgetExpired(now);
+    const known = this.known(token, now);
+    if (known !== UNKNOWN) return known;
     if (!JWT_SHAPE.test(token)) return this.#introspect(token, now);
-    const known = this.#jwts.get(token);
-    if (known) return known.expiresAt > now && !this.#revoked.has(known.id) ? known : undefined;
     const verified = await this.#verifyJwt(token, now);
     if (verified) this.#jwts.set(token, verified);
     return verified;
@@ -98,7 +111,7 @@ export class AccessTokenVerifier {
     const id = JWT_SHAPE.test(token) ? (this.#jwts.get(token)?.id ?? jtiOf(token)) : sha256(token);
     if (id) this.#revoked.set(id, Date.now() + MAX_TOKEN_LIFETIME_MS);
     this.#jwts.delete(token);
-    this.#opaque.delete(sha256(token));
+    this.#opaque.delete(token);
   }
 
   async #verifyJwt(token: string, now: number): Promise<AccessToken | undefined> {
@@ -136,8 +149,6 @@ export class AccessTokenVerifier {
     if (!this.introspection || token.length > 512) return undefined;
     const id = sha256(token);
     if (this.#revoked.has(id)) return undefined;
-    const cached = this.#opaque.get(id);
-    if (cached && cached.until > now) return cached.token;
     const metadata = await this.keyManager.metadata();
     const response = await this.keyManager.fetch(metadata.introspection_endpoint, {
       method: 'POST',
@@ -169,7 +180,8 @@ export class AccessTokenVerifier {
             expiresAt: (body.exp ?? 0) * 1000,
           }
         : undefined;
-    this.#opaque.set(id, {
+    this.#opaque.set(token, {
+      id,
       token: accessToken,
       until: Math.min(now + OPAQUE_CACHE_MS, accessToken?.expiresAt ?? now + OPAQUE_CACHE_MS),
     });
@@ -181,7 +193,7 @@ export class AccessTokenVerifier {
     if (now - this.#sweptAt < 1000) return;
     this.#sweptAt = now;
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
-    for (const [id, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(id);
+    for (const [text, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(text);
     for (const [text, token] of this.#jwts) if (token.expiresAt <= now) this.#jwts.delete(text);
     for (const cache of [this.#opaque, this.#jwts]) {
       for (const key of cache.keys()) {
