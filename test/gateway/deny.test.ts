@@ -5,8 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/gateway/gateway-errors.js';
-import { checkDeniedCaller, checkDeniedRequest } from '../../src/gateway/pipeline/deny.js';
+import {
+  checkDeniedCaller,
+  checkDeniedRequest,
+  compileDenyPolicies,
+} from '../../src/gateway/pipeline/deny.js';
 import type { DenyPolicy } from '../../src/publisher/admin/deny-policy-schemas.js';
+
+/** The checks as the gateway runs them: on the policies compiled once. */
+const deniedRequest = (policies: DenyPolicy[], context: string, ip: string) =>
+  checkDeniedRequest(compileDenyPolicies(policies), context, ip);
+const deniedCaller = (policies: DenyPolicy[], application: string | undefined, user: string | undefined) =>
+  checkDeniedCaller(compileDenyPolicies(policies), application, user);
 
 const api = (context: string, conditionStatus?: boolean): DenyPolicy => ({
   conditionType: 'API',
@@ -45,91 +55,89 @@ function expectDenied(check: () => void, mention: string): void {
 describe('checkDeniedRequest (API and client IP)', () => {
   it('denies the API whose context with version the policy names, and no other', () => {
     const policies = [api('/pizza/1.0.0')];
-    expectDenied(() => checkDeniedRequest(policies, '/pizza/1.0.0', '10.0.0.1'), '/pizza/1.0.0');
-    expect(denial(() => checkDeniedRequest(policies, '/pizza/2.0.0', '10.0.0.1'))).toBeUndefined();
-    expect(denial(() => checkDeniedRequest(policies, '/pizzas/1.0.0', '10.0.0.1'))).toBeUndefined();
+    expectDenied(() => deniedRequest(policies, '/pizza/1.0.0', '10.0.0.1'), '/pizza/1.0.0');
+    expect(denial(() => deniedRequest(policies, '/pizza/2.0.0', '10.0.0.1'))).toBeUndefined();
+    expect(denial(() => deniedRequest(policies, '/pizzas/1.0.0', '10.0.0.1'))).toBeUndefined();
   });
 
   it('ignores a policy that is switched off', () => {
+    expect(denial(() => deniedRequest([api('/pizza/1.0.0', false)], '/pizza/1.0.0', '::1'))).toBeUndefined();
+    expectDenied(() => deniedRequest([api('/pizza/1.0.0', true)], '/pizza/1.0.0', '::1'), 'pizza');
     expect(
-      denial(() => checkDeniedRequest([api('/pizza/1.0.0', false)], '/pizza/1.0.0', '::1')),
-    ).toBeUndefined();
-    expectDenied(() => checkDeniedRequest([api('/pizza/1.0.0', true)], '/pizza/1.0.0', '::1'), 'pizza');
-    expect(
-      denial(() => checkDeniedRequest([{ ...ip('10.0.0.1'), conditionStatus: false }], '/x/1', '10.0.0.1')),
+      denial(() => deniedRequest([{ ...ip('10.0.0.1'), conditionStatus: false }], '/x/1', '10.0.0.1')),
     ).toBeUndefined();
   });
 
   it('denies a fixed IP, comparing addresses (not texts) of the same family', () => {
-    expectDenied(() => checkDeniedRequest([ip('10.0.0.7')], '/x/1', '10.0.0.7'), 'from 10.0.0.7');
-    expect(denial(() => checkDeniedRequest([ip('10.0.0.7')], '/x/1', '10.0.0.8'))).toBeUndefined();
-    expectDenied(() => checkDeniedRequest([ip('0:0:0:0:0:0:0:1')], '/x/1', '::1'), '::1');
-    expectDenied(() => checkDeniedRequest([ip('2001:DB8::1')], '/x/1', '2001:db8::1'), '2001:db8::1');
+    expectDenied(() => deniedRequest([ip('10.0.0.7')], '/x/1', '10.0.0.7'), 'from 10.0.0.7');
+    expect(denial(() => deniedRequest([ip('10.0.0.7')], '/x/1', '10.0.0.8'))).toBeUndefined();
+    expectDenied(() => deniedRequest([ip('0:0:0:0:0:0:0:1')], '/x/1', '::1'), '::1');
+    expectDenied(() => deniedRequest([ip('2001:DB8::1')], '/x/1', '2001:db8::1'), '2001:db8::1');
     // 0.0.0.1 and ::1 are the same number, but not the same address.
-    expect(denial(() => checkDeniedRequest([ip('0.0.0.1')], '/x/1', '::1'))).toBeUndefined();
+    expect(denial(() => deniedRequest([ip('0.0.0.1')], '/x/1', '::1'))).toBeUndefined();
   });
 
   it('denies every address of a range, ends included', () => {
     const policies = [range('192.168.1.10', '192.168.1.20')];
     for (const inside of ['192.168.1.10', '192.168.1.15', '192.168.1.20']) {
-      expectDenied(() => checkDeniedRequest(policies, '/x/1', inside), inside);
+      expectDenied(() => deniedRequest(policies, '/x/1', inside), inside);
     }
     for (const outside of ['192.168.1.9', '192.168.1.21', '10.0.0.1', '::1']) {
       expect(
-        denial(() => checkDeniedRequest(policies, '/x/1', outside)),
+        denial(() => deniedRequest(policies, '/x/1', outside)),
         outside,
       ).toBeUndefined();
     }
     const v6 = [range('2001:db8::', '2001:db8::ffff')];
-    expectDenied(() => checkDeniedRequest(v6, '/x/1', '2001:db8::abcd'), '2001:db8::abcd');
-    expect(denial(() => checkDeniedRequest(v6, '/x/1', '2001:db8::1:0'))).toBeUndefined();
+    expectDenied(() => deniedRequest(v6, '/x/1', '2001:db8::abcd'), '2001:db8::abcd');
+    expect(denial(() => deniedRequest(v6, '/x/1', '2001:db8::1:0'))).toBeUndefined();
   });
 
   it('invert denies every address but the one (or the range) named', () => {
-    expect(denial(() => checkDeniedRequest([ip('10.0.0.1', true)], '/x/1', '10.0.0.1'))).toBeUndefined();
-    expectDenied(() => checkDeniedRequest([ip('10.0.0.1', true)], '/x/1', '10.0.0.2'), '10.0.0.2');
+    expect(denial(() => deniedRequest([ip('10.0.0.1', true)], '/x/1', '10.0.0.1'))).toBeUndefined();
+    expectDenied(() => deniedRequest([ip('10.0.0.1', true)], '/x/1', '10.0.0.2'), '10.0.0.2');
     const allowedRange = [range('10.0.0.0', '10.0.0.255', true)];
-    expect(denial(() => checkDeniedRequest(allowedRange, '/x/1', '10.0.0.99'))).toBeUndefined();
-    expectDenied(() => checkDeniedRequest(allowedRange, '/x/1', '10.0.1.0'), '10.0.1.0');
+    expect(denial(() => deniedRequest(allowedRange, '/x/1', '10.0.0.99'))).toBeUndefined();
+    expectDenied(() => deniedRequest(allowedRange, '/x/1', '10.0.1.0'), '10.0.1.0');
     // An address of the other family is outside the range, so an inverted range denies it.
-    expectDenied(() => checkDeniedRequest(allowedRange, '/x/1', '::1'), '::1');
+    expectDenied(() => deniedRequest(allowedRange, '/x/1', '::1'), '::1');
   });
 
   it('leaves application and user policies to the check after authentication', () => {
     expect(
-      denial(() => checkDeniedRequest([application('alice:app'), user('alice')], '/x/1', '10.0.0.1')),
+      denial(() => deniedRequest([application('alice:app'), user('alice')], '/x/1', '10.0.0.1')),
     ).toBeUndefined();
   });
 
   it('lets everything through without policies', () => {
-    expect(denial(() => checkDeniedRequest([], '/x/1', '10.0.0.1'))).toBeUndefined();
+    expect(denial(() => deniedRequest([], '/x/1', '10.0.0.1'))).toBeUndefined();
   });
 });
 
 describe('checkDeniedCaller (application and user)', () => {
   it('denies the application named owner:name', () => {
     expectDenied(
-      () => checkDeniedCaller([application('alice:Mobile App')], 'alice:Mobile App', undefined),
+      () => deniedCaller([application('alice:Mobile App')], 'alice:Mobile App', undefined),
       'alice:Mobile App',
     );
     expect(
-      denial(() => checkDeniedCaller([application('alice:Mobile App')], 'bob:Mobile App', 'alice')),
+      denial(() => deniedCaller([application('alice:Mobile App')], 'bob:Mobile App', 'alice')),
     ).toBeUndefined();
     expect(
-      denial(() => checkDeniedCaller([application('alice:Mobile App')], undefined, undefined)),
+      denial(() => deniedCaller([application('alice:Mobile App')], undefined, undefined)),
     ).toBeUndefined();
   });
 
   it('denies the user', () => {
-    expectDenied(() => checkDeniedCaller([user('mallory')], 'alice:app', 'mallory'), 'mallory');
-    expect(denial(() => checkDeniedCaller([user('mallory')], 'alice:app', 'alice'))).toBeUndefined();
+    expectDenied(() => deniedCaller([user('mallory')], 'alice:app', 'mallory'), 'mallory');
+    expect(denial(() => deniedCaller([user('mallory')], 'alice:app', 'alice'))).toBeUndefined();
     // A token of an application acting for itself has no user.
-    expect(denial(() => checkDeniedCaller([user('mallory')], 'mallory:app', undefined))).toBeUndefined();
+    expect(denial(() => deniedCaller([user('mallory')], 'mallory:app', undefined))).toBeUndefined();
   });
 
   it('ignores switched-off policies and the policies checked before authentication', () => {
     const off: DenyPolicy = { ...user('mallory'), conditionStatus: false };
-    expect(denial(() => checkDeniedCaller([off], 'a:b', 'mallory'))).toBeUndefined();
-    expect(denial(() => checkDeniedCaller([api('/x/1'), ip('10.0.0.1')], 'a:b', 'mallory'))).toBeUndefined();
+    expect(denial(() => deniedCaller([off], 'a:b', 'mallory'))).toBeUndefined();
+    expect(denial(() => deniedCaller([api('/x/1'), ip('10.0.0.1')], 'a:b', 'mallory'))).toBeUndefined();
   });
 });

@@ -10,7 +10,6 @@ import {
   type AccessTokenVerifier,
 } from '../../platform/auth/access-token-verifier.js';
 import type { Logger } from '../../platform/logger.js';
-import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
 import { errors, GatewayError, sendError } from '../gateway-errors.js';
@@ -104,7 +103,7 @@ export class RequestHandler {
         apiId: route.deployed.apiId,
         apiName: api.name,
         apiVersion: api.version,
-        apiContext: invocationContext(api.context, api.version),
+        apiContext: route.versionedContext,
         operation: event.operation ?? `${req.method ?? ''} (no resource)`,
         applicationId: call?.applicationId ?? null,
         subscriptionPolicy: call?.subscriptionPolicy ?? null,
@@ -157,8 +156,6 @@ export class RequestHandler {
     if (api.lifeCycleStatus === 'BLOCKED') return fail(errors.apiBlocked());
     if (!SERVED.has(api.lifeCycleStatus ?? '')) return fail(errors.noApi());
 
-    // What deny policies and request events name: the context with its version, whichever way it was called.
-    const versionedContext = invocationContext(api.context, api.version);
     const cors = corsHeaders(api, req);
     const preflightHeaders = preflight(api, req);
     if (preflightHeaders && preflightHeaders['access-control-allow-origin']) {
@@ -193,7 +190,7 @@ export class RequestHandler {
         req,
         res,
         pathAndQuery: `${found.resourcePath}${query}`,
-        credentialHeader: (api.authorizationHeader ?? 'authorization').toLowerCase(),
+        credentialHeader: found.route.credentialHeader,
         clientIp,
         protocol,
         extraHeaders: {},
@@ -202,7 +199,7 @@ export class RequestHandler {
       });
     };
     try {
-      const start = this.#authenticate(req, deployed, operation, clientIp, versionedContext);
+      const start = this.#authenticate(req, found.route, operation, clientIp);
       if (!('bearer' in start)) {
         proceed(start).catch((err: unknown) => fail(err, cors));
         return;
@@ -234,15 +231,14 @@ export class RequestHandler {
    */
   #authenticate(
     req: IncomingMessage,
-    deployed: DeployedApi,
+    route: Route,
     operation: Operation,
     clientIp: string,
-    context: string,
   ): CallContext | { bearer: string } {
-    checkDeniedRequest(this.o.state.denyPolicies, context, clientIp);
+    checkDeniedRequest(this.o.state.denyRules, route.versionedContext, clientIp);
     if ((operation.authType ?? 'Any') === 'None') {
       return {
-        deployed,
+        deployed: route.deployed,
         token: undefined,
         applicationId: null,
         applicationPolicy: null,
@@ -251,9 +247,8 @@ export class RequestHandler {
         clientIp,
       };
     }
-    const headerName = deployed.api.authorizationHeader ?? 'Authorization';
-    const header = req.headers[headerName.toLowerCase()];
-    if (header === undefined || header === '') throw errors.missingCredentials(headerName);
+    const header = req.headers[route.credentialHeader];
+    if (header === undefined || header === '') throw errors.missingCredentials(route.authorizationHeader);
     // RFC 6750 §2.1: "Bearer" (any case), one space, the token; its characters are checked when it is new.
     if (
       typeof header !== 'string' ||
@@ -299,7 +294,7 @@ export class RequestHandler {
       subscriptionPolicy = subscription.throttlingPolicy;
     }
     checkDeniedCaller(
-      state.denyPolicies,
+      state.denyRules,
       application ? `${application.owner}:${application.name}` : undefined,
       token.username,
     );

@@ -20,6 +20,11 @@ export interface Route {
   readonly api: Api;
   /** The context this route answers on: `/pizza/1.0.0`, or `/pizza` for the default version. */
   readonly context: string;
+  /** The context with its version, whichever way it is called: what deny policies and events name. */
+  readonly versionedContext: string;
+  /** The header that carries the credentials, as the API names it, and in lower case (Node's headers). */
+  readonly authorizationHeader: string;
+  readonly credentialHeader: string;
   readonly operations: readonly CompiledOperation[];
 }
 
@@ -45,10 +50,17 @@ export class RouteTable {
           template: compileTemplate(operation.target),
         }))
         .sort((a, b) => b.template.specificity - a.template.specificity);
-      routes.push({ deployed, api, context: invocationContext(api.context, api.version), operations });
-      if (api.isDefaultVersion) {
-        routes.push({ deployed, api, context: api.context.replace('/{version}', ''), operations });
-      }
+      const authorizationHeader = api.authorizationHeader ?? 'Authorization';
+      const shared = {
+        deployed,
+        api,
+        versionedContext: invocationContext(api.context, api.version),
+        authorizationHeader,
+        credentialHeader: authorizationHeader.toLowerCase(),
+        operations,
+      };
+      routes.push({ ...shared, context: shared.versionedContext });
+      if (api.isDefaultVersion) routes.push({ ...shared, context: api.context.replace('/{version}', '') });
     }
     this.#routes = routes.sort((a, b) => b.context.length - a.context.length);
     this.#vhosts = new Set(routes.map((r) => r.deployed.vhost));

@@ -7,6 +7,7 @@ import type { ApplicationEvent, KeyMappingEvent } from '../../events/application
 import type { SubscriptionEvent } from '../../events/subscription-events.js';
 import type { DenyPolicy } from '../../publisher/admin/deny-policy-schemas.js';
 import type { DeployedApi, Snapshot } from '../../publisher/internal/internal-data-schemas.js';
+import { compileDenyPolicies, type DenyRules } from '../pipeline/deny.js';
 import { RouteTable } from '../routing/route-table.js';
 
 const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId} ${apiId}`;
@@ -19,6 +20,8 @@ export class RuntimeState {
   /** By `applicationId apiId`. */
   readonly subscriptions = new Map<string, SubscriptionEvent>();
   denyPolicies: DenyPolicy[] = [];
+  /** The deny policies compiled for the request path, anew on each change. */
+  denyRules: DenyRules = compileDenyPolicies([]);
   /** Throttling policies as the last snapshot had them (the Traffic Manager's concern; kept to save them). */
   policies: Snapshot['policies'] = { application: [], subscription: [], advanced: [] };
   routes = new RouteTable([]);
@@ -37,7 +40,7 @@ export class RuntimeState {
     for (const mapping of snapshot.keyMappings) this.keyMappings.set(mapping.consumerKey, mapping);
     this.subscriptions.clear();
     for (const sub of snapshot.subscriptions) this.setSubscription(sub);
-    this.denyPolicies = snapshot.denyPolicies;
+    this.#setDenyPolicies(snapshot.denyPolicies);
     this.policies = snapshot.policies;
     this.snapshotAt = snapshot.generatedAt;
     this.#rebuild();
@@ -99,11 +102,16 @@ export class RuntimeState {
   }
 
   setDenyPolicy(policy: DenyPolicy): void {
-    this.denyPolicies = [...this.denyPolicies.filter((p) => p.conditionId !== policy.conditionId), policy];
+    this.#setDenyPolicies([...this.denyPolicies.filter((p) => p.conditionId !== policy.conditionId), policy]);
   }
 
   removeDenyPolicy(conditionId: string): void {
-    this.denyPolicies = this.denyPolicies.filter((p) => p.conditionId !== conditionId);
+    this.#setDenyPolicies(this.denyPolicies.filter((p) => p.conditionId !== conditionId));
+  }
+
+  #setDenyPolicies(policies: DenyPolicy[]): void {
+    this.denyPolicies = policies;
+    this.denyRules = compileDenyPolicies(policies);
   }
 
   /** Compiles the routes anew and swaps them in at once. */
