@@ -1,21 +1,95 @@
-/** Prometheus metrics of a gateway, served at /metrics on its management port. */
+/**
+ * Prometheus metrics of a gateway, served at /metrics on its management port. The per-request series
+ * (requests by API and status class, latency histogram by API) are counted in plain numbers on the hot path
+ * and turned into prom-client's series only when scraped: prom-client hashes the labels on every call.
+ */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One API's counts since the gateway started. */
+class ApiCounts {
+  /** Requests by status class: index 1 is 1xx … 5 is 5xx; 0 anything else. */
+  readonly byStatus = [0, 0, 0, 0, 0, 0];
+  /** Observations per latency bucket (not cumulative); the last is above every bucket. */
+  readonly buckets = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
+  sum = 0;
+  count = 0;
+}
+
+const statusLabel = (index: number) => (index === 0 ? 'other' : `${index}xx`);
+
+/** Requests answered, read from the counts when scraped. */
+class RequestCounter extends Counter<'api' | 'status'> {
+  constructor(
+    registry: Registry,
+    private readonly counts: Map<string, ApiCounts>,
+  ) {
+    super({
+      name: 'portcullis_gateway_requests_total',
+      help: 'Requests answered, by API and status class.',
+      labelNames: ['api', 'status'] as const,
+      registers: [registry],
+    });
+  }
+
+  override async get() {
+    const metric = await super.get();
+    metric.values = [...this.counts].flatMap(([api, counts]) =>
+      counts.byStatus.flatMap((value, i) =>
+        value > 0 ? [{ labels: { api, status: statusLabel(i) }, value }] : [],
+      ),
+    );
+    return metric;
+  }
+}
+
+/** Time from request to response, read from the counts when scraped. */
+class LatencyHistogram extends Histogram<'api'> {
+  static readonly metric = {
+    name: 'portcullis_gateway_request_duration_seconds',
+    help: 'Time from request to response at the gateway.',
+  };
+
+  constructor(
+    registry: Registry,
+    private readonly counts: Map<string, ApiCounts>,
+  ) {
+    super({
+      ...LatencyHistogram.metric,
+      labelNames: ['api'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  /**
+   * What prom-client's registry reads of a histogram (its `get()` reads it too): the series of each API,
+   * bucket counts cumulative, with `sharedLabels` as prom-client's own histograms give them.
+   */
+  async getForPromString() {
+    const { name, help } = LatencyHistogram.metric;
+    const values = [...this.counts].flatMap(([api, counts]) => {
+      let cumulative = 0;
+      return [
+        ...counts.buckets.map((n, i) => {
+          cumulative += n;
+          const le = i < LATENCY_BUCKETS.length ? (LATENCY_BUCKETS[i] as number) : '+Inf';
+          return { labels: { le }, sharedLabels: { api }, value: cumulative, metricName: `${name}_bucket` };
+        }),
+        { labels: {}, sharedLabels: { api }, value: counts.sum, metricName: `${name}_sum` },
+        { labels: {}, sharedLabels: { api }, value: counts.count, metricName: `${name}_count` },
+      ];
+    });
+    return Promise.resolve({ name, help, type: 'histogram', values, aggregator: 'sum' });
+  }
+}
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'portcullis_gateway_requests_total',
-    help: 'Requests answered, by API and status class.',
-    labelNames: ['api', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly latency = new Histogram({
-    name: 'portcullis_gateway_request_duration_seconds',
-    help: 'Time from request to response at the gateway.',
-    labelNames: ['api'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly #counts = new Map<string, ApiCounts>();
+  readonly requests = new RequestCounter(this.registry, this.#counts);
+  readonly latency = new LatencyHistogram(this.registry, this.#counts);
   readonly upstreamErrors = new Counter({
     name: 'portcullis_gateway_upstream_errors_total',
     help: 'Backends that could not be reached or timed out.',
@@ -38,30 +112,24 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  /** Per API, its labelled series, so that a request counts without hashing labels each time. */
-  readonly #perApi = new Map<
-    string,
-    { latency: Histogram.Internal<'api'>; counted: Map<string, Counter.Internal> }
-  >();
-
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portcullis_' });
   }
 
   /** Counts one answered request of an API (by status class) and its duration. */
   answered(api: string, status: number, seconds: number): void {
-    let series = this.#perApi.get(api);
-    if (!series) {
-      series = { latency: this.latency.labels(api), counted: new Map() };
-      this.#perApi.set(api, series);
+    let counts = this.#counts.get(api);
+    if (!counts) {
+      counts = new ApiCounts();
+      this.#counts.set(api, counts);
     }
-    const statusClass = `${Math.floor(status / 100)}xx`;
-    let counter = series.counted.get(statusClass);
-    if (!counter) {
-      counter = this.requests.labels(api, statusClass);
-      series.counted.set(statusClass, counter);
-    }
-    counter.inc();
-    series.latency.observe(seconds);
+    const statusClass = Math.floor(status / 100);
+    const index = statusClass >= 1 && statusClass <= 5 ? statusClass : 0;
+    counts.byStatus[index] = (counts.byStatus[index] ?? 0) + 1;
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[bucket] as number)) bucket++;
+    counts.buckets[bucket] = (counts.buckets[bucket] ?? 0) + 1;
+    counts.sum += seconds;
+    counts.count++;
   }
 }

@@ -2,6 +2,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Api } from '../../publisher/apis/api-schemas.js';
 
+/** Shared by every response without CORS headers: never written to. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function allowedOrigin(api: Api, origin: string | undefined): string | undefined {
   const cors = api.corsConfiguration;
   if (!cors?.corsConfigurationEnabled || origin === undefined) return undefined;
@@ -15,7 +18,7 @@ function allowedOrigin(api: Api, origin: string | undefined): string | undefined
 /** Headers for an actual response to a cross-origin request (none when CORS is off or the origin unknown). */
 export function corsHeaders(api: Api, req: IncomingMessage): Record<string, string> {
   const origin = allowedOrigin(api, req.headers.origin);
-  if (!origin) return {};
+  if (!origin) return NO_HEADERS;
   return {
     'access-control-allow-origin': origin,
     ...(origin !== '*' ? { vary: 'Origin' } : {}),

@@ -40,31 +40,20 @@ export interface ForwardRequest {
   credentialHeader: string;
   clientIp: string;
   protocol: 'http' | 'https';
-  extraHeaders: Record<string, string>;
+  /** Lower-case headers to set on the forwarded request; undefined removes a client's header of that name. */
+  extraHeaders: Record<string, string | undefined> | undefined;
   /** Set on the response before it starts (CORS). */
-  responseHeaders: Record<string, string>;
+  responseHeaders: Record<string, string> | undefined;
   stats: ForwardStats;
 }
 
-function requestHeaders(f: ForwardRequest): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  const { req } = f;
-  const listed = connectionTokens(req.headers.connection);
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name === f.credentialHeader) continue;
-    if (listed.has(name)) continue;
-    headers[name] = value;
-  }
-  const forwardedFor = req.headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${f.clientIp}` : f.clientIp;
-  headers['x-forwarded-proto'] = f.protocol;
-  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-  return { ...headers, ...f.extraHeaders };
-}
+const NONE: ReadonlySet<string> = new Set();
 
 /** The header names a `Connection` header lists: hop-by-hop too (RFC 9110 §7.6.1). */
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+function connectionTokens(value: string | string[] | undefined): ReadonlySet<string> {
+  // The usual values name no other header: no set to build.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
+  const text = Array.isArray(value) ? value.join(',') : value;
   return new Set(
     text
       .split(',')
@@ -73,32 +62,64 @@ function connectionTokens(value: string | string[] | undefined): Set<string> {
   );
 }
 
-function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+// These run once per request: plain loops over the header objects, no intermediate arrays.
+function requestHeaders(f: ForwardRequest): Record<string, string | string[]> {
+  const source = f.req.headers;
+  const listed = connectionTokens(source.connection);
+  const headers: Record<string, string | string[]> = {};
+  for (const name in source) {
+    const value = source[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || name === f.credentialHeader || listed.has(name)) {
+      continue;
+    }
+    headers[name] = value;
+  }
+  const forwardedFor = source['x-forwarded-for'];
+  headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${f.clientIp}` : f.clientIp;
+  headers['x-forwarded-proto'] = f.protocol;
+  if (source.host) headers['x-forwarded-host'] = source.host;
+  const extra = f.extraHeaders;
+  for (const name in extra) {
+    const value = extra[name];
+    if (value === undefined) delete headers[name];
+    else headers[name] = value;
+  }
+  return headers;
+}
+
+function responseHeaders(
+  headers: IncomingHttpHeaders,
+  added: Record<string, string> | undefined,
+): Record<string, string | string[]> {
   const listed = connectionTokens(headers.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || (HOP_BY_HOP.has(name) && name !== 'host') || listed.has(name)) continue;
     out[name] = value;
   }
+  for (const name in added) out[name] = added[name] as string;
   return out;
 }
 
-const isTimeout = (err: unknown) =>
-  err instanceof Error &&
-  ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'].includes(
-    (err as { code?: string }).code ?? '',
-  );
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+const codeOf = (err: unknown) => (err instanceof Error ? ((err as { code?: string }).code ?? '') : '');
+const isTimeout = (err: unknown) => TIMEOUTS.has(codeOf(err));
+const isConnectFailure = (err: unknown) => CONNECT_FAILURES.has(codeOf(err));
 
-const isConnectFailure = (err: unknown) =>
-  err instanceof Error &&
-  [
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'EHOSTUNREACH',
-    'ENOTFOUND',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_SOCKET',
-  ].includes((err as { code?: string }).code ?? '');
+/** What the client is told of a backend that failed. */
+function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  return isTimeout(err) ? errors.backendTimeout() : errors.backendUnreachable();
+}
 
 export class Upstream {
   readonly #pools = new Map<string, Pool>();
@@ -112,32 +133,33 @@ export class Upstream {
     return pool;
   }
 
-  /** Tries the backends in order; answers the client with the first that answers. */
-  async forward(backends: Backend[], f: ForwardRequest): Promise<void> {
-    let last: unknown;
-    for (const [i, backend] of backends.entries()) {
-      try {
-        return await this.#once(backend, f);
-      } catch (err) {
-        last = err;
-        const canRetry =
-          i < backends.length - 1 &&
-          !f.res.headersSent &&
-          !f.req.readableDidRead &&
-          (isConnectFailure(err) || isTimeout(err));
-        if (!canRetry) break;
-      }
-    }
-    if (last instanceof GatewayError) throw last;
-    throw isTimeout(last) ? errors.backendTimeout() : errors.backendUnreachable();
+  /**
+   * Tries the backends in order; answers the client with the first that answers. Settles once the response
+   * has been handed to the client (or failed with the GatewayError to answer).
+   */
+  forward(backends: Backend[], f: ForwardRequest): Promise<void> {
+    return this.#once(backends[0] as Backend, f).catch((err: unknown) => this.#failover(backends, 1, f, err));
   }
 
-  async #once(backend: Backend, f: ForwardRequest): Promise<void> {
+  /** After backend `i - 1` failed: the next one, while the request can still be sent again. */
+  #failover(backends: Backend[], i: number, f: ForwardRequest, err: unknown): Promise<void> {
+    const canRetry =
+      i < backends.length &&
+      !f.res.headersSent &&
+      !f.req.readableDidRead &&
+      (isConnectFailure(err) || isTimeout(err));
+    if (!canRetry) return Promise.reject(toGatewayError(err));
+    return this.#once(backends[i] as Backend, f).catch((next: unknown) =>
+      this.#failover(backends, i + 1, f, next),
+    );
+  }
+
+  #once(backend: Backend, f: ForwardRequest): Promise<void> {
     const { req, res, stats } = f;
     const started = performance.now();
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    await this.pool(backend.origin).stream(
+    return this.pool(backend.origin).stream(
       {
         // The API's root is the endpoint's own path, `/` when it has none (never an empty path).
         path: f.pathAndQuery.startsWith('/')
@@ -151,7 +173,7 @@ export class Upstream {
       },
       ({ statusCode, headers }) => {
         stats.backendLatency = performance.now() - started;
-        res.writeHead(statusCode, { ...responseHeaders(headers), ...f.responseHeaders });
+        res.writeHead(statusCode, responseHeaders(headers, f.responseHeaders));
         const length = Number(headers['content-length']);
         if (Number.isFinite(length)) {
           stats.responseBytes = length;
@@ -165,7 +187,7 @@ export class Upstream {
         }) as typeof res.write;
         return res;
       },
-    );
+    ) as Promise<unknown> as Promise<void>;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../../src/gateway/gateway-metrics.js';
+
+/** The value of one exposition line, by its name and labels as written. */
+function valueOf(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('gateway metrics', () => {
+  it('counts requests by API and status class', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.answered('Pizza', 200, 0.001);
+    metrics.answered('Pizza', 204, 0.001);
+    metrics.answered('Pizza', 404, 0.001);
+    metrics.answered('Menu', 503, 0.001);
+    metrics.answered('Menu', 99, 0.001);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('# TYPE portcullis_gateway_requests_total counter');
+    expect(valueOf(text, 'portcullis_gateway_requests_total{api="Pizza",status="2xx"}')).toBe(2);
+    expect(valueOf(text, 'portcullis_gateway_requests_total{api="Pizza",status="4xx"}')).toBe(1);
+    expect(valueOf(text, 'portcullis_gateway_requests_total{api="Pizza",status="5xx"}')).toBeUndefined();
+    expect(valueOf(text, 'portcullis_gateway_requests_total{api="Menu",status="5xx"}')).toBe(1);
+    expect(valueOf(text, 'portcullis_gateway_requests_total{api="Menu",status="other"}')).toBe(1);
+  });
+
+  it('keeps a cumulative latency histogram per API, with its sum and count', async () => {
+    const metrics = new GatewayMetrics();
+    for (const seconds of [0.0004, 0.0005, 0.003, 0.003, 0.2, 30]) metrics.answered('Pizza', 200, seconds);
+    const text = await metrics.registry.metrics();
+    const bucket = (le: string) =>
+      valueOf(text, `portcullis_gateway_request_duration_seconds_bucket{le="${le}",api="Pizza"}`);
+    expect(text).toContain('# TYPE portcullis_gateway_request_duration_seconds histogram');
+    // A bound counts what is less than or equal to it.
+    expect(bucket('0.0005')).toBe(2);
+    expect(bucket('0.001')).toBe(2);
+    expect(bucket('0.005')).toBe(4);
+    expect(bucket('0.25')).toBe(5);
+    expect(bucket('10')).toBe(5);
+    expect(bucket('+Inf')).toBe(6);
+    expect(valueOf(text, 'portcullis_gateway_request_duration_seconds_count{api="Pizza"}')).toBe(6);
+    expect(valueOf(text, 'portcullis_gateway_request_duration_seconds_sum{api="Pizza"}')).toBeCloseTo(
+      30.2069,
+      6,
+    );
+  });
+
+  it('shows no request series before the first request, and the other metrics meanwhile', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.upstreamErrors.inc({ api: 'Pizza', kind: 'timeout' });
+    const text = await metrics.registry.metrics();
+    expect(text).not.toMatch(/^portcullis_gateway_requests_total\{/m);
+    expect(text).not.toMatch(/^portcullis_gateway_request_duration_seconds_bucket\{/m);
+    expect(valueOf(text, 'portcullis_gateway_upstream_errors_total{api="Pizza",kind="timeout"}')).toBe(1);
+  });
+});
