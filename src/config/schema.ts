@@ -213,6 +213,22 @@ export const ConfigSchema = Type.Object(
           description:
             "Milliseconds to wait for a backend's response headers, unless the endpoint's actionDuration says otherwise.",
         }),
+        backend_jwt: Type.Boolean({
+          default: false,
+          description:
+            'Send each backend a signed JWT of the caller, application and tiers (WSO2 claims) in backend_jwt_header.',
+        }),
+        backend_jwt_header: Type.String({
+          default: 'X-JWT-Assertion',
+          pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
+          description: "The backend JWT's request header; a client's own header of that name is replaced.",
+        }),
+        backend_jwt_expiry: seconds(900, 'Seconds a backend JWT is valid (never past the access token).', 86400),
+        backend_jwt_key_file: Type.String({
+          default: '',
+          description:
+            'PEM private key (EC P-256 or RSA) that signs backend JWTs; empty: one generated in the data dir. Its public key is served at /gateway/jwks.',
+        }),
       },
       'The data plane (profile gateway).',
     ),

@@ -2,7 +2,7 @@
  * The Gateway as a node component: the APIs of one gateway environment on their own ports (8280 HTTP, 8243
  * HTTPS), served from memory. On start it serves the snapshot saved on disk (if any), pulls a fresh one from
  * the Publisher's internal data API, and follows events; each event-hub reconnection pulls again.
- * Its management port keeps health and Prometheus metrics (/metrics).
+ * Its management port keeps health, Prometheus metrics (/metrics) and the backend JWT's key (/gateway/jwks).
  */
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
@@ -18,6 +18,7 @@ import { EventFollower } from './state/event-follower.js';
 import { RuntimeState } from './state/runtime-state.js';
 import { SnapshotSource } from './state/snapshot-source.js';
 import { TokenProxy } from './token-proxy.js';
+import { BackendJwt } from './upstream/backend-jwt.js';
 import { Upstream } from './upstream/forward.js';
 
 /** Between failed snapshot pulls: doubling from one second up to half a minute. */
@@ -49,6 +50,14 @@ async function create(context: NodeContext): Promise<Component> {
   const metrics = new GatewayMetrics();
   const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
   const upstream = new Upstream();
+  const backendJwt = config.gateway.backend_jwt
+    ? await BackendJwt.create({
+        header: config.gateway.backend_jwt_header,
+        expiry: config.gateway.backend_jwt_expiry,
+        keyFile: config.gateway.backend_jwt_key_file,
+        dataDir: config.data_dir,
+      })
+    : undefined;
   const handler = new RequestHandler({
     state,
     tokens: verifier,
@@ -58,6 +67,7 @@ async function create(context: NodeContext): Promise<Component> {
     // Rate limiting comes with the Traffic Manager; until then every call passes.
     throttle: () => undefined,
     backendTimeout: config.gateway.backend_timeout,
+    backendJwt,
     logger: log,
   });
   const tokenProxy = new TokenProxy(keyManager, ca, (token) => verifier.forget(token), log);
@@ -136,6 +146,12 @@ async function create(context: NodeContext): Promise<Component> {
           .header('content-type', metrics.registry.contentType)
           .send(await metrics.registry.metrics());
       });
+      // The public key of backend JWTs, for backends to verify them (an empty set while they are off).
+      app.get('/gateway/jwks', async (_request, reply) =>
+        reply.header('cache-control', 'public, max-age=300').send({
+          keys: backendJwt ? [backendJwt.publicJwk] : [],
+        }),
+      );
     },
     async start() {
       const saved = await source.load().catch((err: unknown) => {

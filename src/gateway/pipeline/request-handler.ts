@@ -9,14 +9,16 @@ import {
   type AccessToken,
   type AccessTokenVerifier,
 } from '../../platform/auth/access-token-verifier.js';
+import type { ApplicationEvent } from '../../events/application-events.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
 import { errors, GatewayError, sendError } from '../gateway-errors.js';
 import type { GatewayMetrics } from '../gateway-metrics.js';
-import type { RequestEvent, RequestEvents } from '../request-events.js';
+import type { RequestEvents } from '../request-events.js';
 import { matchOperation, type Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
+import type { BackendJwt } from '../upstream/backend-jwt.js';
 import { backendSet, type BackendSet } from '../upstream/endpoints.js';
 import type { ForwardStats, Upstream } from '../upstream/forward.js';
 import { corsHeaders, preflight } from './cors.js';
@@ -31,8 +33,8 @@ export type KeyType = 'PRODUCTION' | 'SANDBOX';
 export interface CallContext {
   deployed: DeployedApi;
   token: AccessToken | undefined;
-  applicationId: string | null;
-  applicationPolicy: string | null;
+  /** The token's application; undefined for an operation without authentication. */
+  application: ApplicationEvent | undefined;
   subscriptionPolicy: string | null;
   keyType: KeyType;
   clientIp: string;
@@ -49,6 +51,8 @@ export interface HandlerOptions {
   metrics: GatewayMetrics;
   throttle: ThrottleCheck;
   backendTimeout: number;
+  /** Signs the backend JWT when the gateway sends one (`gateway.backend_jwt`). */
+  backendJwt: BackendJwt | undefined;
   logger: Logger;
 }
 
@@ -75,6 +79,27 @@ function hostOf(req: IncomingMessage): string {
   return (end > 0 ? host.slice(0, end) : host).toLowerCase();
 }
 
+/** One request on its way through the gateway: what its event reports, filled in as it goes. */
+class Exchange implements ForwardStats {
+  route: Route | undefined = undefined;
+  call: CallContext | undefined = undefined;
+  operation: string | undefined = undefined;
+  cors: Record<string, string> | undefined = undefined;
+  errorCode: number | null = null;
+  backendLatency: number | null = null;
+  responseBytes = 0;
+  /** Set once the request event is out: one per request, whichever way it ended. */
+  reported = false;
+  readonly started = performance.now();
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly clientIp: string,
+    readonly protocol: 'http' | 'https',
+  ) {}
+}
+
 export class RequestHandler {
   /** Backends per route and key type, compiled on first use; a new deployment makes new routes. */
   readonly #backends = new WeakMap<Route, Partial<Record<KeyType, BackendSet | null>>>();
@@ -82,147 +107,145 @@ export class RequestHandler {
   constructor(private readonly o: HandlerOptions) {}
 
   handle(req: IncomingMessage, res: ServerResponse, protocol: 'http' | 'https'): void {
-    const started = performance.now();
-    const clientIp = clientIpOf(req);
-    const event: Partial<RequestEvent> = {};
-    /** What the request has reached so far, for its event. */
-    const seen: { route?: Route; call?: CallContext } = {};
-    /** Filled in by the forwarder as the backend answers: read when the response finishes. */
-    const stats: ForwardStats = { backendLatency: null, responseBytes: 0 };
-    let errorCode: number | null = null;
+    const x = new Exchange(req, res, clientIpOf(req), protocol);
+    try {
+      this.#route(x);
+    } catch (err) {
+      this.#fail(x, err);
+    }
+  }
 
-    res.once('finish', () => {
-      const latency = performance.now() - started;
-      const { route, call } = seen;
-      const apiName = route?.api.name ?? '(none)';
-      this.o.metrics.answered(apiName, res.statusCode, latency / 1000);
-      if (!route) return;
-      const { api } = route;
-      this.o.events.push({
-        timestamp: Date.now(),
-        apiId: route.deployed.apiId,
-        apiName: api.name,
-        apiVersion: api.version,
-        apiContext: route.versionedContext,
-        operation: event.operation ?? `${req.method ?? ''} (no resource)`,
-        applicationId: call?.applicationId ?? null,
-        subscriptionPolicy: call?.subscriptionPolicy ?? null,
-        applicationPolicy: call?.applicationPolicy ?? null,
-        username: call?.token?.username ?? null,
-        keyType: call?.keyType ?? null,
-        status: res.statusCode,
-        latency,
-        backendLatency: stats.backendLatency,
-        requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
-        responseBytes: stats.responseBytes,
-        clientIp,
-        errorCode,
-      });
-    });
-
-    const fail = (err: unknown, extraHeaders: Record<string, string> = {}) => {
-      if (!(err instanceof GatewayError)) {
-        this.o.logger.error({ err, path: req.url?.split('?')[0] }, 'gateway request failed');
-        err = new GatewayError(
-          500,
-          500,
-          'Internal Server Error',
-          'The gateway could not handle the request.',
-        );
-      }
-      const error = err as GatewayError;
-      errorCode = error.code;
-      if (error.code === 101503 || error.code === 101504) {
-        this.o.metrics.upstreamErrors.inc({
-          api: seen.route?.api.name ?? '(none)',
-          kind: error.code === 101504 ? 'timeout' : 'unreachable',
-        });
-      }
-      // The request body is not wanted any more; reading it keeps the connection usable.
-      req.resume();
-      sendError(res, error, extraHeaders);
-    };
-
+  /** Everything up to the token check, synchronously; the rest follows now or once the token is known. */
+  #route(x: Exchange): void {
+    const { req, res } = x;
     const url = originForm(req.url ?? '');
-    if (!url) return fail(errors.badRequest('The request target must be a path or an absolute URL.'));
+    if (!url) throw errors.badRequest('The request target must be a path or an absolute URL.');
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const query = q < 0 ? '' : url.slice(q);
 
     const found = this.o.state.routes.find(hostOf(req), path);
-    if (!found) return fail(errors.noApi());
-    seen.route = found.route;
-    const { api, deployed } = { api: found.route.api, deployed: found.route.deployed };
-    if (api.lifeCycleStatus === 'BLOCKED') return fail(errors.apiBlocked());
-    if (!SERVED.has(api.lifeCycleStatus ?? '')) return fail(errors.noApi());
+    if (!found) throw errors.noApi();
+    const { route } = found;
+    x.route = route;
+    const { api } = route;
+    if (api.lifeCycleStatus === 'BLOCKED') throw errors.apiBlocked();
+    if (!SERVED.has(api.lifeCycleStatus ?? '')) throw errors.noApi();
 
-    const cors = corsHeaders(api, req);
+    x.cors = corsHeaders(api, req);
     const preflightHeaders = preflight(api, req);
     if (preflightHeaders && preflightHeaders['access-control-allow-origin']) {
       req.resume();
       res.writeHead(200, { ...preflightHeaders, 'content-length': 0 });
       res.end();
+      this.#report(x);
       return;
     }
 
     const verb = req.method ?? 'GET';
-    const matched = matchOperation(found.route, verb, found.resourcePath);
+    const matched = matchOperation(route, verb, found.resourcePath);
     if (!matched) {
-      const allowed = [
-        ...new Set(
-          found.route.operations
-            .filter((o) => o.template.match(found.resourcePath === '' ? '/' : found.resourcePath))
-            .map((o) => o.verb),
-        ),
-      ];
-      return fail(errors.noResource(verb, allowed), cors);
+      const resource = found.resourcePath === '' ? '/' : found.resourcePath;
+      const allowed = new Set(route.operations.filter((o) => o.template.match(resource)).map((o) => o.verb));
+      throw errors.noResource(verb, [...allowed]);
     }
     const operation = matched.operation.operation;
-    event.operation = `${verb} ${operation.target}`;
+    x.operation = `${verb} ${operation.target}`;
+    const pathAndQuery = q < 0 ? found.resourcePath : `${found.resourcePath}${url.slice(q)}`;
 
-    const proceed = (context: CallContext): Promise<void> => {
-      seen.call = context;
-      const refused = this.o.throttle(context);
-      if (refused) throw refused;
-      const backends = this.#backendsOf(found.route, context.keyType);
-      if (!backends) throw errors.noEndpoint(context.keyType);
-      return this.o.upstream.forward(backends.next(), {
-        req,
-        res,
-        pathAndQuery: `${found.resourcePath}${query}`,
-        credentialHeader: found.route.credentialHeader,
-        clientIp,
-        protocol,
-        extraHeaders: {},
-        responseHeaders: cors,
-        stats,
-      });
-    };
-    try {
-      const start = this.#authenticate(req, found.route, operation, clientIp);
-      if (!('bearer' in start)) {
-        proceed(start).catch((err: unknown) => fail(err, cors));
-        return;
-      }
-      // A token the caches know (nearly every one) is decided without a single promise.
-      const known = this.o.tokens.known(start.bearer);
-      if (known !== UNKNOWN) {
-        proceed(this.#authorize(known, deployed, operation, clientIp)).catch((err: unknown) =>
-          fail(err, cors),
-        );
-        return;
-      }
-      this.o.tokens
-        .verify(start.bearer)
-        .catch((err: unknown) => {
-          this.o.logger.error({ err }, 'cannot check a token with the Key Manager');
-          throw errors.keyManagerUnreachable();
-        })
-        .then((token) => proceed(this.#authorize(token, deployed, operation, clientIp)))
-        .catch((err: unknown) => fail(err, cors));
-    } catch (err) {
-      fail(err, cors);
+    const start = this.#authenticate(req, route, operation, x.clientIp);
+    if (!('bearer' in start)) return this.#proceed(x, start, pathAndQuery);
+    // A token the caches know (nearly every one) is decided without a single promise.
+    const known = this.o.tokens.known(start.bearer);
+    if (known !== UNKNOWN) {
+      return this.#proceed(x, this.#authorize(known, route.deployed, operation, x.clientIp), pathAndQuery);
     }
+    this.o.tokens
+      .verify(start.bearer)
+      .catch((err: unknown) => {
+        this.o.logger.error({ err }, 'cannot check a token with the Key Manager');
+        throw errors.keyManagerUnreachable();
+      })
+      .then((token) =>
+        this.#proceed(x, this.#authorize(token, route.deployed, operation, x.clientIp), pathAndQuery),
+      )
+      .catch((err: unknown) => this.#fail(x, err));
+  }
+
+  /** Throttling, then the backend: the request event goes out once the response is handed over. */
+  #proceed(x: Exchange, call: CallContext, pathAndQuery: string): void {
+    x.call = call;
+    const refused = this.o.throttle(call);
+    if (refused) throw refused;
+    const route = x.route as Route;
+    const backends = this.#backendsOf(route, call.keyType);
+    if (!backends) throw errors.noEndpoint(call.keyType);
+    this.o.upstream
+      .forward(backends.next(), {
+        req: x.req,
+        res: x.res,
+        pathAndQuery,
+        credentialHeader: route.credentialHeader,
+        clientIp: x.clientIp,
+        protocol: x.protocol,
+        extraHeaders: this.#backendJwtHeader(route, call),
+        responseHeaders: x.cors,
+        stats: x,
+      })
+      .then(
+        () => this.#report(x),
+        (err: unknown) => this.#fail(x, err),
+      );
+  }
+
+  /** Answers WSO2's JSON error (a response already under way is cut), then reports the request. */
+  #fail(x: Exchange, err: unknown): void {
+    if (!(err instanceof GatewayError)) {
+      this.o.logger.error({ err, path: x.req.url?.split('?')[0] }, 'gateway request failed');
+      err = new GatewayError(500, 500, 'Internal Server Error', 'The gateway could not handle the request.');
+    }
+    const error = err as GatewayError;
+    x.errorCode = error.code;
+    if (error.code === 101503 || error.code === 101504) {
+      this.o.metrics.upstreamErrors.inc({
+        api: x.route?.api.name ?? '(none)',
+        kind: error.code === 101504 ? 'timeout' : 'unreachable',
+      });
+    }
+    // The request body is not wanted any more; reading it keeps the connection usable.
+    x.req.resume();
+    sendError(x.res, error, x.cors);
+    this.#report(x);
+  }
+
+  /** Metrics and the request event, once per request. */
+  #report(x: Exchange): void {
+    if (x.reported) return;
+    x.reported = true;
+    const { req, res, route, call } = x;
+    const latency = performance.now() - x.started;
+    this.o.metrics.answered(route?.api.name ?? '(none)', res.statusCode, latency / 1000);
+    if (!route) return;
+    const { api } = route;
+    this.o.events.push({
+      timestamp: Date.now(),
+      apiId: route.deployed.apiId,
+      apiName: api.name,
+      apiVersion: api.version,
+      apiContext: route.versionedContext,
+      operation: x.operation ?? `${req.method ?? ''} (no resource)`,
+      applicationId: call?.application?.applicationId ?? null,
+      subscriptionPolicy: call?.subscriptionPolicy ?? null,
+      applicationPolicy: call?.application?.throttlingPolicy ?? null,
+      username: call?.token?.username ?? null,
+      keyType: call?.keyType ?? null,
+      status: res.statusCode,
+      latency,
+      backendLatency: x.backendLatency,
+      requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
+      responseBytes: x.responseBytes,
+      clientIp: x.clientIp,
+      errorCode: x.errorCode,
+    });
   }
 
   /**
@@ -240,8 +263,7 @@ export class RequestHandler {
       return {
         deployed: route.deployed,
         token: undefined,
-        applicationId: null,
-        applicationPolicy: null,
+        application: undefined,
         subscriptionPolicy: 'Unauthenticated',
         keyType: 'PRODUCTION',
         clientIp,
@@ -303,12 +325,30 @@ export class RequestHandler {
     return {
       deployed,
       token,
-      applicationId: application?.applicationId ?? null,
-      applicationPolicy: application?.throttlingPolicy ?? null,
+      application,
       subscriptionPolicy,
       keyType,
       clientIp,
     };
+  }
+
+  /** The backend JWT; without a token (auth type None), a client's own header of its name is removed. */
+  #backendJwtHeader(route: Route, call: CallContext): Record<string, string | undefined> | undefined {
+    const { backendJwt } = this.o;
+    if (!backendJwt) return undefined;
+    if (!call.token) return { [backendJwt.header]: undefined };
+    const { api } = route;
+    const assertion = backendJwt.assertion({
+      tokenId: call.token.id,
+      tokenExpiresAt: call.token.expiresAt,
+      username: call.token.username,
+      clientId: call.token.clientId,
+      application: call.application,
+      subscriptionPolicy: call.subscriptionPolicy,
+      keyType: call.keyType,
+      api: { name: api.name, version: api.version, context: route.versionedContext },
+    });
+    return { [backendJwt.header]: assertion };
   }
 
   #backendsOf(route: Route, keyType: KeyType): BackendSet | undefined {
