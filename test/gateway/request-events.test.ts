@@ -1,12 +1,17 @@
 /**
- * Request events, with a fake hub: published on `requests` as REQUEST_BATCH events of at most 500, every
- * 200 ms or as soon as 500 are queued, one flush at a time; a full queue (10,000) or a failed publish drops
+ * Request events, with a fake hub: published on `requests` as REQUEST_BATCH events of at most 100, every
+ * 200 ms or as soon as 100 are queued, one flush at a time; a full queue (10,000) or a failed publish drops
  * events and counts them, never blocking or failing the caller.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventHandler, EventHub, Subscription } from '../../src/events/hub.js';
 import type { EventTopic, HubEvent } from '../../src/events/topics.js';
-import { REQUEST_BATCH, RequestEvents, type RequestEvent } from '../../src/gateway/request-events.js';
+import {
+  REQUEST_BATCH,
+  REQUEST_BATCH_SIZE,
+  RequestEvents,
+  type RequestEvent,
+} from '../../src/gateway/request-events.js';
 import { deferred, flushPromises, silentLogger, type Deferred } from './fixtures.js';
 
 class FakeHub implements EventHub {
@@ -112,29 +117,29 @@ describe('RequestEvents', () => {
     expect(events.dropped).toBe(0);
   });
 
-  it('publishes at once when 500 are queued, without waiting for the timer', async () => {
+  it('publishes at once when 100 are queued, without waiting for the timer', async () => {
     useFakeIntervals();
     const hub = new FakeHub();
     const { events } = eventsOn(hub);
-    for (let i = 0; i < 499; i++) events.push(requestEvent());
+    for (let i = 0; i < REQUEST_BATCH_SIZE - 1; i++) events.push(requestEvent());
     await flushPromises();
     expect(hub.published).toHaveLength(0);
     events.push(requestEvent());
     await vi.advanceTimersByTimeAsync(0);
-    expect(hub.batchSizes()).toEqual([500]);
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE]);
   });
 
-  it('splits a large queue into batches of 500 and keeps the order', async () => {
+  it('splits a large queue into batches of 100 and keeps the order', async () => {
     const hub = new FakeHub();
     hub.holding = [];
     const { events } = eventsOn(hub);
-    const pushed = Array.from({ length: 1234 }, () => requestEvent());
+    const pushed = Array.from({ length: 234 }, () => requestEvent());
     for (const event of pushed) events.push(event);
     await flushPromises();
-    // The first 500 went out as soon as they were queued; the flush waits for the hub before the rest.
-    expect(hub.batchSizes()).toEqual([500]);
+    // The first 100 went out as soon as they were queued; the flush waits for the hub before the rest.
+    expect(hub.batchSizes()).toEqual([100]);
     await releaseAll(hub, events.flush());
-    expect(hub.batchSizes()).toEqual([500, 500, 234]);
+    expect(hub.batchSizes()).toEqual([100, 100, 34]);
     expect(hub.events().map((e) => e.timestamp)).toEqual(pushed.map((e) => e.timestamp));
   });
 
@@ -156,15 +161,15 @@ describe('RequestEvents', () => {
     const hub = new FakeHub();
     hub.holding = [];
     const { events, drops } = eventsOn(hub);
-    // The first 500 are held in a publish that does not finish; the queue then holds 10,000 more.
-    for (let i = 0; i < 500 + 10_000 + 25; i++) events.push(requestEvent());
+    // The first 100 are held in a publish that does not finish; the queue then holds 10,000 more.
+    for (let i = 0; i < REQUEST_BATCH_SIZE + 10_000 + 25; i++) events.push(requestEvent());
     expect(events.dropped).toBe(25);
     expect(drops).toEqual(Array.from({ length: 25 }, () => 1));
     hub.holding.splice(0).forEach((hold) => hold.resolve());
     hub.holding = undefined;
     await events.flush();
     await events.flush();
-    expect(hub.events()).toHaveLength(10_500);
+    expect(hub.events()).toHaveLength(REQUEST_BATCH_SIZE + 10_000);
     expect(events.dropped).toBe(25);
   });
 
