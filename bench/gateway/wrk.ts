@@ -1,9 +1,13 @@
 /**
  * The same scenarios with wrk, when the machine has it (`which wrk`): a second load generator written in C,
  * so that the comparison does not rest on autocannon alone. One thread (like autocannon's one event loop),
- * the same connections and duration; latency percentiles from `--latency`.
+ * the same connections and duration; latency percentiles from `--latency`. Also paced (a Lua `delay()`
+ * between each connection's requests), for latency at half load with requests spread over time.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Request } from '../lib/load.js';
 
 export interface WrkResult {
@@ -63,15 +67,55 @@ export function parseWrk(output: string): WrkResult {
   };
 }
 
+/**
+ * Each connection's pause before its next request, in whole milliseconds (wrk's `delay()`), drawn evenly
+ * from [min, max]: requests spread over time instead of back to back.
+ */
+export interface Pace {
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * The pause that brings `connections` closed-loop connections to about `rate` requests/s: each connection's
+ * cycle is connections / rate seconds, its request and response included (`latencyMs`, a guess).
+ */
+export function paceFor(rate: number, connections: number, latencyMs: number): Pace {
+  const mean = Math.max(1, Math.round((1000 * connections) / rate - latencyMs));
+  const spread = Math.min(mean, 2);
+  return { minMs: mean - spread, maxMs: mean + spread };
+}
+
+/** A Lua script for wrk's `-s`: its `delay()` answers a random pause in [min, max] ms. */
+function paceScript(pace: Pace): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'portcullis-bench-wrk-'));
+  const file = path.join(dir, 'pace.lua');
+  writeFileSync(
+    file,
+    `math.randomseed(os.time())\nfunction delay()\n  return math.random(${pace.minMs}, ${pace.maxMs})\nend\n`,
+  );
+  return file;
+}
+
 export function runWrk(
   binary: string,
   request: Request,
   connections: number,
   durationSec: number,
+  pace?: Pace,
 ): Promise<WrkResult> {
   const headers = Object.entries(request.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-  const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--latency', ...headers, request.url];
-  return new Promise((resolve, reject) => {
+  const script = pace ? paceScript(pace) : undefined;
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${durationSec}s`,
+    '--latency',
+    ...(script ? ['-s', script] : []),
+    ...headers,
+    request.url,
+  ];
+  return new Promise<WrkResult>((resolve, reject) => {
     execFile(binary, args, { timeout: (durationSec + 30) * 1000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`wrk failed: ${err.message}\n${stdout}${stderr}`));
       try {
@@ -80,5 +124,7 @@ export function runWrk(
         reject(parseError as Error);
       }
     });
+  }).finally(() => {
+    if (script) rmSync(path.dirname(script), { recursive: true, force: true });
   });
 }
