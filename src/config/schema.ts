@@ -223,7 +223,11 @@ export const ConfigSchema = Type.Object(
           pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$",
           description: "The backend JWT's request header; a client's own header of that name is replaced.",
         }),
-        backend_jwt_expiry: seconds(900, 'Seconds a backend JWT is valid (never past the access token).', 86400),
+        backend_jwt_expiry: seconds(
+          900,
+          'Seconds a backend JWT is valid (never past the access token).',
+          86400,
+        ),
         backend_jwt_key_file: Type.String({
           default: '',
           description:
