@@ -162,7 +162,7 @@ async function create(context: NodeContext): Promise<Component> {
         state.load(saved);
         log.info({ apis: state.apis.size, file: source.file }, 'serving the saved gateway snapshot');
       }
-      await verifier.followRevocations(hub);
+      await verifier.followRevocations(hub, log);
       await hub.subscribe('notification', (event) => {
         // The snapshot that ends the wait holds whatever a dropped event said.
         if (buffered) {

@@ -16,6 +16,7 @@ import { registerRevokeRoute } from './routes/revoke-route.js';
 import { registerTokenRoute } from './routes/token-route.js';
 import { registerUsersRoutes } from './routes/users-routes.js';
 import { registerClientsRoutes } from './routes/clients-routes.js';
+import { registerRevokedTokensRoute } from './routes/revoked-tokens-route.js';
 import { provisionNodeClient } from './node-client.js';
 import { registerSelfSignupRoute } from './routes/self-signup-route.js';
 import { bootstrapAdmin } from './users/bootstrap-admin.js';
@@ -77,6 +78,7 @@ async function create(context: NodeContext): Promise<Component> {
         registerRegistrationRoute(rest, km);
         registerUsersRoutes(rest, km);
         registerClientsRoutes(rest, km);
+        registerRevokedTokensRoute(rest, km);
         registerSelfSignupRoute(rest, km);
       });
     },

@@ -1,11 +1,12 @@
 /**
  * Revoking tokens: marks them in the database, then tells every gateway on `tokenRevocation`.
- * The database is the truth; if the event cannot be published, gateways still learn it on their next
- * snapshot pull, so a publish failure is logged rather than failing (or delaying) the caller.
+ * The database is the truth; if the event cannot be published, nodes still learn it when they pull the list
+ * of revoked tokens (at start and after each event-hub reconnection), so a publish failure is logged rather
+ * than failing (or delaying) the caller.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { EventHub } from '../events/hub.js';
-import { TOKENS_REVOKED, type TokensRevoked } from '../events/key-manager-events.js';
+import { TOKENS_REVOKED, type RevokedTokens, type TokensRevoked } from '../events/key-manager-events.js';
 import { newEvent } from '../events/topics.js';
 import type { Logger } from '../platform/logger.js';
 import type { Tables } from '../store/tables.js';
@@ -53,6 +54,18 @@ export class Revocations {
   /** Every token of a client: when its registration is deleted (an application's keys are removed). */
   revokeClient(clientId: string): Promise<void> {
     return this.#revoke({ column: 'client_id', value: clientId }, 'client_deleted');
+  }
+
+  /** Access tokens revoked and not yet expired: what a node that missed the events must still refuse. */
+  async revokedAccessTokens(now = Date.now()): Promise<RevokedTokens['tokens']> {
+    const rows = await this.db
+      .selectFrom('tokens')
+      .select(['id', 'expires_at'])
+      .where('revoked', '=', 1)
+      .where('expires_at', '>', now)
+      .where('kind', '=', 'access')
+      .execute();
+    return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
   }
 
   async #revoke(selector: Selector, reason: TokensRevoked['reason'], username?: string): Promise<void> {

@@ -5,6 +5,9 @@
  * credentials, and cached until they expire (at most a minute). A verified JWT is remembered until it
  * expires, so a token used again costs a map lookup, not a signature check. Revocations arrive on
  * `tokenRevocation` and take effect at once; `forget` revokes a token locally (a gateway's /revoke).
+ * Events missed while the node was down or the event hub was unreachable are caught up by pulling the Key
+ * Manager's list of revoked tokens before the first new token is accepted, and again after each reconnection
+ * (which also empties the caches, so that every token is checked against the fresh list).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -17,10 +20,16 @@ import {
 } from 'jose';
 import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
 import type { EventHub } from '../../events/hub.js';
-import { TOKENS_REVOKED, TokensRevokedSchema } from '../../events/key-manager-events.js';
+import {
+  REVOKED_TOKENS_PATH,
+  RevokedTokensSchema,
+  TOKENS_REVOKED,
+  TokensRevokedSchema,
+} from '../../events/key-manager-events.js';
+import type { Logger } from '../logger.js';
 import { Value } from 'typebox/value';
 import type { KeyManagerClient } from './key-manager-client.js';
-import { basicAuthorization, type NodeCredentials } from './node-credentials.js';
+import { basicAuthorization, NodeTokens, type NodeCredentials } from './node-credentials.js';
 
 export interface AccessToken {
   /** The JWT's `jti`, or the SHA-256 of an opaque token: what revocation events name. */
@@ -42,6 +51,11 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const OPAQUE_CACHE_MS = 60_000;
 /** Answers kept at most, per kind; made-up tokens must not grow the caches without bound. */
 const CACHE_SIZE = 10_000;
+
+/** After a failed pull of the revoked tokens, the least time before the next try. */
+const PULL_RETRY_MS = 5000;
+/** The longest a new token waits for the revoked list: a Key Manager that does not answer holds no call long. */
+const PULL_WAIT_MS = 2000;
 
 /** A revoked token is remembered this long: no access token lives longer (MAX_ACCESS_TOKEN_VALIDITY). */
 const MAX_TOKEN_LIFETIME_MS = MAX_ACCESS_TOKEN_VALIDITY * 1000;
@@ -69,17 +83,42 @@ export class AccessTokenVerifier {
   readonly #jwts = new Map<string, AccessToken>();
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   #sweptAt = 0;
+  /** Node tokens for reading the revoked list; undefined without node credentials (events only). */
+  readonly #nodeTokens: NodeTokens | undefined;
+  /** Whether the revoked list has been read since the start or the last reconnection. */
+  #caughtUp = false;
+  /**
+   * Counts reconnections: an answer or a list read before one must not be cached or trusted after it
+   * (it may predate a revocation whose event was missed).
+   */
+  #generation = 0;
+  /** The pull under way: `wait` settles when it does, or after PULL_WAIT_MS, whichever is first. */
+  #pulling: { generation: number; wait: Promise<void> } | undefined;
+  #lastPullFailedAt = 0;
+  #logger: Logger | undefined;
 
   constructor(
     private readonly keyManager: KeyManagerClient,
     private readonly introspection: NodeCredentials | undefined,
-  ) {}
+  ) {
+    this.#nodeTokens = introspection ? new NodeTokens(keyManager, introspection) : undefined;
+  }
 
-  /** Follows revocations; call once the hub is up. */
-  async followRevocations(hub: EventHub): Promise<void> {
+  /**
+   * Follows revocations; call once the hub is up. After each reconnection the revoked list is read again
+   * and cached answers are dropped: a token revoked during the outage is refused from then on.
+   */
+  async followRevocations(hub: EventHub, logger?: Logger): Promise<void> {
+    this.#logger = logger;
     await hub.subscribe('tokenRevocation', (event) => {
       if (event.type !== TOKENS_REVOKED || !Value.Check(TokensRevokedSchema, event.payload)) return;
       for (const { id, expiresAt } of event.payload.tokens) this.#revoked.set(id, expiresAt);
+    });
+    hub.onReconnect(() => {
+      this.#generation++;
+      this.#caughtUp = false;
+      this.#jwts.clear();
+      this.#opaque.clear();
     });
   }
 
@@ -100,9 +139,11 @@ export class AccessTokenVerifier {
   async verify(token: string, now = Date.now()): Promise<AccessToken | undefined> {
     const known = this.known(token, now);
     if (known !== UNKNOWN) return known;
-    if (!JWT_SHAPE.test(token)) return this.#introspect(token, now);
+    const generation = this.#generation;
+    await this.#catchUp(now);
+    if (!JWT_SHAPE.test(token)) return this.#introspect(token, now, generation);
     const verified = await this.#verifyJwt(token, now);
-    if (verified) this.#jwts.set(token, verified);
+    if (verified && generation === this.#generation) this.#jwts.set(token, verified);
     return verified;
   }
 
@@ -112,6 +153,51 @@ export class AccessTokenVerifier {
     if (id) this.#revoked.set(id, Date.now() + MAX_TOKEN_LIFETIME_MS);
     this.#jwts.delete(token);
     this.#opaque.delete(token);
+  }
+
+  /**
+   * Reads the revoked list once since the start or the last reconnection. A Key Manager that cannot be
+   * reached does not stop JWTs being accepted (they are checked locally): tokens wait for the list at most
+   * PULL_WAIT_MS, a failed read is logged and tried again at most every PULL_RETRY_MS.
+   */
+  async #catchUp(now: number): Promise<void> {
+    if (this.#caughtUp || !this.#nodeTokens) return;
+    const generation = this.#generation;
+    if (this.#pulling?.generation !== generation) {
+      if (now - this.#lastPullFailedAt < PULL_RETRY_MS) return;
+      const done = this.#pullRevoked(this.#nodeTokens).then(
+        () => {
+          // A list read before a reconnection may miss what was revoked during the outage.
+          if (generation === this.#generation) this.#caughtUp = true;
+        },
+        (err: unknown) => {
+          this.#lastPullFailedAt = now;
+          this.#logger?.warn({ err }, 'cannot read the revoked tokens from the Key Manager; will retry');
+        },
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, PULL_WAIT_MS)));
+      const pulling = {
+        generation,
+        wait: Promise.race([done, deadline]).finally(() => clearTimeout(timer)),
+      };
+      this.#pulling = pulling;
+      void done.finally(() => {
+        if (this.#pulling === pulling) this.#pulling = undefined;
+      });
+    }
+    await this.#pulling?.wait;
+  }
+
+  async #pullRevoked(nodeTokens: NodeTokens): Promise<void> {
+    const response = await this.keyManager.fetch(`${this.keyManager.baseUrl}${REVOKED_TOKENS_PATH}`, {
+      headers: { authorization: `Bearer ${await nodeTokens.token()}` },
+    });
+    if (response.status === 401) nodeTokens.reset();
+    if (!response.ok) throw new Error(`the Key Manager answered ${response.status} for the revoked tokens`);
+    const body: unknown = await response.json();
+    if (!Value.Check(RevokedTokensSchema, body)) throw new Error('the revoked tokens list is malformed');
+    for (const { id, expiresAt } of body.tokens) this.#revoked.set(id, expiresAt);
   }
 
   async #verifyJwt(token: string, now: number): Promise<AccessToken | undefined> {
@@ -145,7 +231,7 @@ export class AccessTokenVerifier {
     };
   }
 
-  async #introspect(token: string, now: number): Promise<AccessToken | undefined> {
+  async #introspect(token: string, now: number, generation: number): Promise<AccessToken | undefined> {
     if (!this.introspection || token.length > 512) return undefined;
     const id = sha256(token);
     if (this.#revoked.has(id)) return undefined;
@@ -180,11 +266,14 @@ export class AccessTokenVerifier {
             expiresAt: (body.exp ?? 0) * 1000,
           }
         : undefined;
-    this.#opaque.set(token, {
-      id,
-      token: accessToken,
-      until: Math.min(now + OPAQUE_CACHE_MS, accessToken?.expiresAt ?? now + OPAQUE_CACHE_MS),
-    });
+    // An answer from before a reconnection is not kept: the token may have been revoked meanwhile.
+    if (generation === this.#generation) {
+      this.#opaque.set(token, {
+        id,
+        token: accessToken,
+        until: Math.min(now + OPAQUE_CACHE_MS, accessToken?.expiresAt ?? now + OPAQUE_CACHE_MS),
+      });
+    }
     return accessToken;
   }
 

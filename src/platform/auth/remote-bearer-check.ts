@@ -21,7 +21,7 @@ export async function remoteBearerCheck(context: NodeContext, log: Logger): Prom
     context.ca,
   );
   const verifier = new AccessTokenVerifier(keyManager, context.nodeClient);
-  await verifier.followRevocations(context.hub);
+  await verifier.followRevocations(context.hub, log);
   const check: BearerCheck = (token) =>
     verifier.verify(token).catch((err: unknown) => {
       log.error({ err }, 'cannot check a token with the Key Manager');

@@ -9,6 +9,7 @@ import { documentTables } from './0006-documents.js';
 import { devportalTables } from './0007-devportal.js';
 import { denyPolicyTables } from './0008-deny-policies.js';
 import { retiredUsernameTables } from './0009-retired-usernames.js';
+import { revokedTokensIndex } from './0010-revoked-tokens.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-devportal': devportalTables,
   '0008-deny-policies': denyPolicyTables,
   '0009-retired-usernames': retiredUsernameTables,
+  '0010-revoked-tokens': revokedTokensIndex,
 };
