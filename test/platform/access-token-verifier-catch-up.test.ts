@@ -4,11 +4,13 @@
  * receives no TOKENS_REVOKED event. It still refuses a token revoked before it started (it reads the Key
  * Manager's list of revoked tokens before accepting a new token), keeps its cached answers while it misses
  * events, and drops them and reads the list again when the hub reconnects. A list it cannot read does not stop
- * valid JWTs (they are checked locally): it is logged and tried again at most every five seconds.
+ * valid JWTs (they are checked locally): it is logged and tried again at most every five seconds. A list read,
+ * or an answer got, across a reconnection does not count (the list is read again, the answer is not cached);
+ * a list that does not come holds new tokens at most two seconds.
  */
 import { decodeJwt } from 'jose';
 import type * as oauth from 'oauth4webapi';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EventHandler, EventHub, Subscription } from '../../src/events/hub.js';
 import { REVOKED_TOKENS_PATH, TOKENS_REVOKED } from '../../src/events/key-manager-events.js';
 import { newEvent, type EventTopic, type HubEvent } from '../../src/events/topics.js';
@@ -59,7 +61,9 @@ class FakeHub implements EventHub {
 
 /**
  * A KeyManagerClient that records every request's path, and can make the Key Manager refuse the list of
- * revoked tokens for real: it then sends that request with a token lacking portcullis:node (403).
+ * revoked tokens for real: it then sends that request with a token lacking portcullis:node (403). It can also
+ * hold an answer: the request is sent and its answer read in full (the Key Manager is done with it), but the
+ * caller gets it only when the test releases it.
  */
 class RecordingKeyManagerClient extends KeyManagerClient {
   readonly paths: string[] = [];
@@ -67,23 +71,48 @@ class RecordingKeyManagerClient extends KeyManagerClient {
   readonly listTokens: string[] = [];
   /** When set, the list is asked for with this token instead of the node's. */
   listWith: string | undefined;
+  /** The next request to each of these paths is held. */
+  readonly #holds = new Map<string, { answered: () => void; released: Promise<void> }>();
 
   constructor(baseUrl: string, ca: string) {
     super(baseUrl, ca);
     const real = this.fetch;
-    const recording: Fetch = (url, init) => {
+    const recording: Fetch = async (url, init) => {
       const { pathname } = new URL(url);
       this.paths.push(pathname);
-      if (pathname !== REVOKED_TOKENS_PATH) return real(url, init);
-      this.listTokens.push(init?.headers?.['authorization']?.replace(/^Bearer /, '') ?? '');
-      if (this.listWith === undefined) return real(url, init);
-      return real(url, { ...init, headers: { ...init?.headers, authorization: `Bearer ${this.listWith}` } });
+      let sent = init;
+      if (pathname === REVOKED_TOKENS_PATH) {
+        this.listTokens.push(init?.headers?.['authorization']?.replace(/^Bearer /, '') ?? '');
+        if (this.listWith !== undefined)
+          sent = { ...init, headers: { ...init?.headers, authorization: `Bearer ${this.listWith}` } };
+      }
+      const hold = this.#holds.get(pathname);
+      if (!hold) return real(url, sent);
+      this.#holds.delete(pathname);
+      const response = await real(url, sent);
+      const body = await response.json();
+      hold.answered();
+      await hold.released;
+      return { ok: response.ok, status: response.status, json: () => Promise.resolve(body) };
     };
     (this as { fetch: Fetch }).fetch = recording;
   }
 
   count(path: string): number {
     return this.paths.filter((p) => p === path).length;
+  }
+
+  /**
+   * Holds the next request to the path: `answered` settles once the Key Manager has answered it (and the
+   * answer is read), the caller gets the answer on `release`.
+   */
+  hold(path: string): { answered: Promise<void>; release: () => void } {
+    let answered!: () => void;
+    let release!: () => void;
+    const answeredPromise = new Promise<void>((resolve) => (answered = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.#holds.set(path, { answered, released });
+    return { answered: answeredPromise, release };
   }
 }
 
@@ -362,5 +391,123 @@ describe('a verifier that cannot read the list', () => {
     expect(await verifier.verify(revoked, Date.now() + 6000)).toBeUndefined();
     expect(keyManager.listTokens).toHaveLength(3);
     expect(keyManager.listTokens[2]).not.toBe(nodeToken);
+  });
+});
+
+describe('a reconnection while the verifier is asking the Key Manager', () => {
+  it('does not count a list read before the reconnection as caught up: it reads the list again', async () => {
+    const { verifier, hub, keyManager } = await verifierFor();
+    const first = await newJwt();
+    const held = keyManager.hold(REVOKED_TOKENS_PATH);
+    let revoked: string;
+    let verifying: Promise<unknown>;
+    try {
+      verifying = verifier.verify(first);
+      // The Key Manager has read its database and answered; the answer is on its way.
+      await held.answered;
+      // Revoked after that read, during the outage: the event is missed.
+      revoked = await newJwt();
+      await revoke(node, as, adminClient, revoked);
+      hub.reconnect();
+    } finally {
+      held.release();
+    }
+    expect(await verifying).toMatchObject({ id: jtiOf(first) });
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(1);
+
+    // The list read before the reconnection does not count: the next token has it read again.
+    expect(await verifier.verify(revoked)).toBeUndefined();
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(2);
+    expect(await verifier.verify(first)).toMatchObject({ id: jtiOf(first) });
+    expect(await verifier.verify(revoked)).toBeUndefined();
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(2);
+  });
+
+  it('does not cache a JWT whose check straddles the reconnection', async () => {
+    const { verifier, hub, keyManager } = await verifierFor();
+    const jwt = await newJwt();
+    // The verifier's first JWT check fetches the key set: hold that, after the list is read.
+    const held = keyManager.hold(new URL((await keyManager.metadata()).jwks_uri).pathname);
+    let verifying: Promise<unknown>;
+    try {
+      verifying = verifier.verify(jwt);
+      await held.answered;
+      expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(1);
+      hub.reconnect();
+    } finally {
+      held.release();
+    }
+    const facts = await verifying;
+    expect(facts).toMatchObject({ id: jtiOf(jwt) });
+    expect(verifier.known(jwt)).toBe(UNKNOWN);
+
+    // Checked again, after the list is read again; that answer is kept.
+    const again = await verifier.verify(jwt);
+    expect(again).toMatchObject({ id: jtiOf(jwt) });
+    expect(again).not.toBe(facts);
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(2);
+    expect(verifier.known(jwt)).toBe(again);
+  });
+
+  it('does not cache an introspection answer that straddles the reconnection', async () => {
+    const { verifier, hub, keyManager } = await verifierFor();
+    const opaque = (await passwordGrant(node, as, opaqueClient, adminCredentials(node))).access_token;
+    const held = keyManager.hold('/oauth2/introspect');
+    let verifying: Promise<unknown>;
+    try {
+      verifying = verifier.verify(opaque);
+      await held.answered;
+      hub.reconnect();
+    } finally {
+      held.release();
+    }
+    expect(await verifying).toMatchObject({ username: 'admin', clientId: opaqueClient.client.client_id });
+    expect(verifier.known(opaque)).toBe(UNKNOWN);
+
+    const again = await verifier.verify(opaque);
+    expect(again).toMatchObject({ username: 'admin' });
+    expect(keyManager.count('/oauth2/introspect')).toBe(2);
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(2);
+    expect(verifier.known(opaque)).toBe(again);
+  });
+});
+
+describe('a Key Manager that never answers for the list', () => {
+  it('holds new tokens at most two seconds, once for the stuck read; an answer arriving later still counts', async () => {
+    const revoked = await newJwt();
+    await revoke(node, as, adminClient, revoked);
+    const { verifier, keyManager } = await verifierFor();
+    const [first, during, after, last] = await Promise.all([newJwt(), newJwt(), newJwt(), newJwt()]);
+    const held = keyManager.hold(REVOKED_TOKENS_PATH);
+    try {
+      const start = performance.now();
+      const verifying = verifier.verify(first);
+      // Another new token, a second into the wait, is held only until the same deadline.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const duringStart = performance.now();
+      const verifyingDuring = verifier.verify(during);
+      expect(await verifying).toMatchObject({ id: jtiOf(first) });
+      const waited = performance.now() - start;
+      expect(waited).toBeGreaterThanOrEqual(1900);
+      expect(waited).toBeLessThan(5000);
+      expect(await verifyingDuring).toMatchObject({ id: jtiOf(during) });
+      expect(performance.now() - duringStart).toBeLessThan(1900);
+
+      // Right after the deadline, a new token does not wait for the stuck read again.
+      const afterStart = performance.now();
+      expect(await verifier.verify(after)).toMatchObject({ id: jtiOf(after) });
+      expect(performance.now() - afterStart).toBeLessThan(500);
+      // While the list is unread, a revoked JWT gets through; the stuck read is not started again.
+      expect(await verifier.verify(revoked)).toMatchObject({ id: jtiOf(revoked) });
+      expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(1);
+    } finally {
+      held.release();
+    }
+    // The answer, when it comes, counts: the revoked JWT, still cached, is refused from then on…
+    await vi.waitFor(() => expect(verifier.known(revoked)).toBeUndefined());
+    expect(await verifier.verify(revoked)).toBeUndefined();
+    // …and the verifier is caught up: a new token reads no list.
+    expect(await verifier.verify(last)).toMatchObject({ id: jtiOf(last) });
+    expect(keyManager.count(REVOKED_TOKENS_PATH)).toBe(1);
   });
 });

@@ -171,7 +171,8 @@ export class AccessTokenVerifier {
           if (generation === this.#generation) this.#caughtUp = true;
         },
         (err: unknown) => {
-          this.#lastPullFailedAt = now;
+          // A read from before a reconnection that fails must not hold back the first one after it.
+          if (generation === this.#generation) this.#lastPullFailedAt = now;
           this.#logger?.warn({ err }, 'cannot read the revoked tokens from the Key Manager; will retry');
         },
       );
