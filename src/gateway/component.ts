@@ -39,7 +39,7 @@ async function create(context: NodeContext): Promise<Component> {
   const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
   const verifier = new AccessTokenVerifier(keyManager, nodeClient);
   const http = clusterFetch(ca);
-  const state = new RuntimeState(config.gateway.environment);
+  const state = new RuntimeState(config.gateway.environment, config.gateway.backend_timeout);
   const source = new SnapshotSource(
     config.services.publisher_url || urls.https,
     config.gateway.environment,
@@ -66,7 +66,6 @@ async function create(context: NodeContext): Promise<Component> {
     metrics,
     // Rate limiting comes with the Traffic Manager; until then every call passes.
     throttle: () => undefined,
-    backendTimeout: config.gateway.backend_timeout,
     backendJwt,
     logger: log,
   });

@@ -84,7 +84,7 @@ describe('EventFollower', () => {
   let follower: EventFollower;
 
   beforeEach(() => {
-    state = new RuntimeState('Default');
+    state = new RuntimeState('Default', 60_000);
     source = new FakeSource();
     refresh = vi.fn<() => void>();
     follower = new EventFollower(state, source as unknown as SnapshotSource, refresh, silentLogger());

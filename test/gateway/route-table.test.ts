@@ -10,7 +10,7 @@ import { deployedApi } from './fixtures.js';
 describe('RouteTable.find', () => {
   it('finds an API by its context with the version, and gives the rest of the path', () => {
     const pizza = deployedApi({ name: 'pizza', context: '/pizza', version: '1.0.0' });
-    const table = new RouteTable([pizza]);
+    const table = new RouteTable([pizza], 60_000);
     expect(table.size).toBe(1);
     const found = table.find('localhost', '/pizza/1.0.0/menu/3');
     expect(found?.route.deployed).toBe(pizza);
@@ -21,7 +21,10 @@ describe('RouteTable.find', () => {
   });
 
   it('matches whole segments only, and never the bare context of a version that is not the default', () => {
-    const table = new RouteTable([deployedApi({ name: 'pizza', context: '/pizza', version: '1.0.0' })]);
+    const table = new RouteTable(
+      [deployedApi({ name: 'pizza', context: '/pizza', version: '1.0.0' })],
+      60_000,
+    );
     expect(table.find('localhost', '/pizza/1.0.0x/menu')).toBeUndefined();
     expect(table.find('localhost', '/pizza/1.0')).toBeUndefined();
     expect(table.find('localhost', '/pizzas/1.0.0/menu')).toBeUndefined();
@@ -33,7 +36,7 @@ describe('RouteTable.find', () => {
   it('answers the default version on the bare context too', () => {
     const v1 = deployedApi({ name: 'shop', context: '/shop', version: '1.0.0', isDefaultVersion: true });
     const v2 = deployedApi({ name: 'shop2', context: '/shop', version: '2.0.0' });
-    const table = new RouteTable([v1, v2]);
+    const table = new RouteTable([v1, v2], 60_000);
     expect(table.size).toBe(3);
     expect(table.find('localhost', '/shop/items')?.route.deployed).toBe(v1);
     expect(table.find('localhost', '/shop/items')?.route.context).toBe('/shop');
@@ -44,12 +47,13 @@ describe('RouteTable.find', () => {
 
   it('puts the version where the context has {version}', () => {
     const api = deployedApi({ name: 'store', context: '/store/{version}/pets', version: '2.1' });
-    const table = new RouteTable([api]);
+    const table = new RouteTable([api], 60_000);
     expect(table.find('localhost', '/store/2.1/pets/7')?.resourcePath).toBe('/7');
     expect(table.find('localhost', '/store/pets/7')).toBeUndefined();
-    const defaulted = new RouteTable([
-      deployedApi({ name: 'store2', context: '/s/{version}/p', version: '3', isDefaultVersion: true }),
-    ]);
+    const defaulted = new RouteTable(
+      [deployedApi({ name: 'store2', context: '/s/{version}/p', version: '3', isDefaultVersion: true })],
+      60_000,
+    );
     expect(defaulted.find('localhost', '/s/p/x')?.resourcePath).toBe('/x');
     expect(defaulted.find('localhost', '/s/3/p/x')?.resourcePath).toBe('/x');
   });
@@ -57,7 +61,7 @@ describe('RouteTable.find', () => {
   it('prefers the longest context when one context begins another', () => {
     const outer = deployedApi({ name: 'outer', context: '/a', version: 'v1' });
     const inner = deployedApi({ name: 'inner', context: '/a/v1/b', version: 'v2' });
-    const table = new RouteTable([outer, inner]);
+    const table = new RouteTable([outer, inner], 60_000);
     expect(table.find('localhost', '/a/v1/b/v2/x')?.route.deployed).toBe(inner);
     expect(table.find('localhost', '/a/v1/b/x')?.route.deployed).toBe(outer);
     expect(table.find('localhost', '/a/v1/b/x')?.resourcePath).toBe('/b/x');
@@ -66,7 +70,7 @@ describe('RouteTable.find', () => {
   it('on an API vhost serves only the APIs of that vhost; any other host reaches every vhost', () => {
     const local = deployedApi({ name: 'local', context: '/same' }, { vhost: 'localhost' });
     const other = deployedApi({ name: 'other', context: '/other' }, { vhost: 'gw.example.com' });
-    const table = new RouteTable([local, other]);
+    const table = new RouteTable([local, other], 60_000);
     expect(table.find('localhost', '/same/1.0.0/x')?.route.deployed).toBe(local);
     expect(table.find('localhost', '/other/1.0.0/x')).toBeUndefined();
     expect(table.find('gw.example.com', '/other/1.0.0/x')?.route.deployed).toBe(other);
@@ -76,7 +80,7 @@ describe('RouteTable.find', () => {
   });
 
   it('an empty table finds nothing', () => {
-    const table = new RouteTable([]);
+    const table = new RouteTable([], 60_000);
     expect(table.size).toBe(0);
     expect(table.find('localhost', '/anything')).toBeUndefined();
   });
@@ -93,7 +97,7 @@ describe('matchOperation', () => {
       { target: '/', verb: 'DELETE' },
     ],
   });
-  const route = new RouteTable([api]).find('localhost', '/menu/1.0.0')!.route;
+  const route = new RouteTable([api], 60_000).find('localhost', '/menu/1.0.0')!.route;
 
   it('picks the most specific template of the verb, with its parameters', () => {
     expect(matchOperation(route, 'GET', '/items/special')?.operation.operation.target).toBe('/items/special');
@@ -114,5 +118,47 @@ describe('matchOperation', () => {
     expect(matchOperation(route, 'DELETE', '')?.operation.operation.target).toBe('/');
     expect(matchOperation(route, 'DELETE', '/')?.operation.operation.target).toBe('/');
     expect(matchOperation(route, 'GET', '')?.operation.operation.target).toBe('/*');
+  });
+});
+
+describe('backends compiled with the routes', () => {
+  it('holds each key type’s backends, shared by the versioned and the default-version route', () => {
+    const api = deployedApi({
+      name: 'balanced',
+      isDefaultVersion: true,
+      operations: [{ target: '/*', verb: 'GET', authType: 'Any' }],
+      endpointConfig: {
+        endpoint_type: 'load_balance',
+        production_endpoints: [{ url: 'http://a.test:8080/v1' }, { url: 'http://b.test:8080/v1' }],
+      },
+    });
+    const table = new RouteTable([api], 1234);
+    const versioned = table.find('localhost', '/balanced/1.0.0/x')?.route;
+    const bare = table.find('localhost', '/balanced/x')?.route;
+    expect(versioned && bare && versioned !== bare).toBe(true);
+    expect(versioned?.backends.SANDBOX).toBeUndefined();
+    // One rotation across both routes: a, b, a.
+    const turns = [versioned, bare, versioned].map((r) => r?.backends.PRODUCTION?.next()[0]?.origin);
+    expect(turns).toEqual(['http://a.test:8080', 'http://b.test:8080', 'http://a.test:8080']);
+    expect(versioned?.backends.PRODUCTION?.next()[0]?.timeout).toBe(1234);
+  });
+
+  it('names each operation as request events do', () => {
+    const table = new RouteTable(
+      [deployedApi({ name: 'labels', operations: [{ target: '/menu/{id}', verb: 'GET' }] })],
+      1,
+    );
+    const route = table.find('localhost', '/labels/1.0.0/menu/1')?.route;
+    expect(route && matchOperation(route, 'GET', '/menu/1')?.operation.label).toBe('GET /menu/{id}');
+  });
+
+  it('leaves out an endpoint whose URL does not parse, instead of failing every route', () => {
+    const broken = deployedApi({
+      name: 'broken',
+      endpointConfig: { endpoint_type: 'http', production_endpoints: { url: 'not a url' } },
+    });
+    const table = new RouteTable([broken, deployedApi({ name: 'fine' })], 1);
+    expect(table.find('localhost', '/broken/1.0.0/x')?.route.backends.PRODUCTION).toBeUndefined();
+    expect(table.find('localhost', '/fine/1.0.0/x')?.route.backends.PRODUCTION).toBeDefined();
   });
 });

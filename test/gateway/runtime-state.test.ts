@@ -29,7 +29,7 @@ const sub = (subscriptionId: string, applicationId: string, apiId: string, statu
 
 describe('RuntimeState', () => {
   it('starts empty, with no snapshot', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     expect(state.environment).toBe('Default');
     expect(state.snapshotAt).toBe(0);
     expect(state.apis.size).toBe(0);
@@ -38,7 +38,7 @@ describe('RuntimeState', () => {
   });
 
   it('load replaces everything with the snapshot', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     const stale = deployedApi({ name: 'stale' });
     state.setApi(stale);
     state.applications.set('old-app', app('old-app'));
@@ -69,7 +69,7 @@ describe('RuntimeState', () => {
   });
 
   it('setApi replaces an API by id and swaps in a new routing table', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     const r1 = deployedApi({ name: 'swap', context: '/swap' });
     state.setApi(r1);
     const before = state.routes;
@@ -84,7 +84,7 @@ describe('RuntimeState', () => {
   });
 
   it('removeApi removes once; removing what is not there changes nothing', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     const api = deployedApi({ name: 'gone' });
     state.setApi(api);
     state.removeApi(api.apiId);
@@ -97,7 +97,7 @@ describe('RuntimeState', () => {
   });
 
   it('setLifecycle changes the status of a deployed API; an unknown API or the same status is a no-op', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     const api = deployedApi({ name: 'life' });
     state.setApi(api);
     state.setLifecycle(api.apiId, 'BLOCKED');
@@ -113,7 +113,7 @@ describe('RuntimeState', () => {
   });
 
   it('subscriptions are kept per application and API; a delete removes only the subscription it names', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     state.setSubscription(sub('s1', 'a1', 'api1'));
     state.setSubscription(sub('s1', 'a1', 'api1', 'BLOCKED'));
     expect(state.subscriptions.size).toBe(1);
@@ -129,7 +129,7 @@ describe('RuntimeState', () => {
   });
 
   it('removeApplication also removes its key mappings and subscriptions, and nobody else’s', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     state.applications.set('a1', app('a1'));
     state.applications.set('a2', app('a2'));
     state.keyMappings.set('k1', mapping('k1', 'a1'));
@@ -146,7 +146,7 @@ describe('RuntimeState', () => {
   });
 
   it('deny policies are set and removed by conditionId', () => {
-    const state = new RuntimeState('Default');
+    const state = new RuntimeState('Default', 60_000);
     state.setDenyPolicy({ conditionId: 'd1', conditionType: 'USER', conditionValue: 'eve' });
     state.setDenyPolicy({ conditionId: 'd2', conditionType: 'API', conditionValue: '/x/1' });
     state.setDenyPolicy({

@@ -19,15 +19,13 @@ import type { RequestEvents } from '../request-events.js';
 import { matchOperation, type Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import type { BackendJwt } from '../upstream/backend-jwt.js';
-import { backendSet, type BackendSet } from '../upstream/endpoints.js';
+import type { KeyType } from '../upstream/endpoints.js';
 import type { ForwardStats, Upstream } from '../upstream/forward.js';
 import { corsHeaders, preflight } from './cors.js';
 import { checkDeniedCaller, checkDeniedRequest } from './deny.js';
 
 /** Lifecycle states in which a deployed API answers. */
 const SERVED = new Set(['PUBLISHED', 'PROTOTYPED', 'DEPRECATED']);
-
-export type KeyType = 'PRODUCTION' | 'SANDBOX';
 
 /** What the steps after authentication know of the caller; throttling (Traffic Manager) reads it too. */
 export interface CallContext {
@@ -50,7 +48,6 @@ export interface HandlerOptions {
   events: RequestEvents;
   metrics: GatewayMetrics;
   throttle: ThrottleCheck;
-  backendTimeout: number;
   /** Signs the backend JWT when the gateway sends one (`gateway.backend_jwt`). */
   backendJwt: BackendJwt | undefined;
   logger: Logger;
@@ -101,9 +98,6 @@ class Exchange implements ForwardStats {
 }
 
 export class RequestHandler {
-  /** Backends per route and key type, compiled on first use; a new deployment makes new routes. */
-  readonly #backends = new WeakMap<Route, Partial<Record<KeyType, BackendSet | null>>>();
-
   constructor(private readonly o: HandlerOptions) {}
 
   handle(req: IncomingMessage, res: ServerResponse, protocol: 'http' | 'https'): void {
@@ -149,7 +143,7 @@ export class RequestHandler {
       throw errors.noResource(verb, [...allowed]);
     }
     const operation = matched.operation.operation;
-    x.operation = `${verb} ${operation.target}`;
+    x.operation = matched.operation.label;
     const pathAndQuery = q < 0 ? found.resourcePath : `${found.resourcePath}${url.slice(q)}`;
 
     const start = this.#authenticate(req, route, operation, x.clientIp);
@@ -177,7 +171,7 @@ export class RequestHandler {
     const refused = this.o.throttle(call);
     if (refused) throw refused;
     const route = x.route as Route;
-    const backends = this.#backendsOf(route, call.keyType);
+    const backends = route.backends[call.keyType];
     if (!backends) throw errors.noEndpoint(call.keyType);
     this.o.upstream
       .forward(backends.next(), {
@@ -349,17 +343,5 @@ export class RequestHandler {
       api: { name: api.name, version: api.version, context: route.versionedContext },
     });
     return { [backendJwt.header]: assertion };
-  }
-
-  #backendsOf(route: Route, keyType: KeyType): BackendSet | undefined {
-    let sets = this.#backends.get(route);
-    if (!sets) {
-      sets = {};
-      this.#backends.set(route, sets);
-    }
-    if (sets[keyType] === undefined) {
-      sets[keyType] = backendSet(route.api.endpointConfig, keyType, this.o.backendTimeout) ?? null;
-    }
-    return sets[keyType] ?? undefined;
   }
 }

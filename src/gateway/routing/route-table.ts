@@ -7,12 +7,15 @@
 import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Api, Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
+import { backendSet, type BackendSet, type KeyType } from '../upstream/endpoints.js';
 import { compileTemplate, type CompiledTemplate } from './uri-template.js';
 
 export interface CompiledOperation {
   readonly operation: Operation;
   readonly verb: string;
   readonly template: CompiledTemplate;
+  /** `GET /menu/{id}`: how request events name the operation. */
+  readonly label: string;
 }
 
 export interface Route {
@@ -26,6 +29,11 @@ export interface Route {
   readonly authorizationHeader: string;
   readonly credentialHeader: string;
   readonly operations: readonly CompiledOperation[];
+  /**
+   * The API's backends per key type (none: the API has no endpoint for it). Shared by the versioned and the
+   * default-version route, so that load balancing takes turns across both.
+   */
+  readonly backends: Readonly<Partial<Record<KeyType, BackendSet>>>;
 }
 
 export interface RouteMatch {
@@ -39,7 +47,8 @@ export class RouteTable {
   readonly #routes: Route[];
   readonly #vhosts: Set<string>;
 
-  constructor(apis: Iterable<DeployedApi>) {
+  /** `backendTimeout`: milliseconds, for endpoints without their own actionDuration. */
+  constructor(apis: Iterable<DeployedApi>, backendTimeout: number) {
     const routes: Route[] = [];
     for (const deployed of apis) {
       const { api } = deployed;
@@ -48,6 +57,7 @@ export class RouteTable {
           operation,
           verb: operation.verb,
           template: compileTemplate(operation.target),
+          label: `${operation.verb} ${operation.target}`,
         }))
         .sort((a, b) => b.template.specificity - a.template.specificity);
       const authorizationHeader = api.authorizationHeader ?? 'Authorization';
@@ -58,6 +68,7 @@ export class RouteTable {
         authorizationHeader,
         credentialHeader: authorizationHeader.toLowerCase(),
         operations,
+        backends: backendsOf(api, backendTimeout),
       };
       routes.push({ ...shared, context: shared.versionedContext });
       if (api.isDefaultVersion) routes.push({ ...shared, context: api.context.replace('/{version}', '') });
@@ -80,6 +91,15 @@ export class RouteTable {
     }
     return undefined;
   }
+}
+
+function backendsOf(api: Api, backendTimeout: number): Partial<Record<KeyType, BackendSet>> {
+  const backends: Partial<Record<KeyType, BackendSet>> = {};
+  for (const keyType of ['PRODUCTION', 'SANDBOX'] as const) {
+    const set = backendSet(api.endpointConfig, keyType, backendTimeout);
+    if (set) backends[keyType] = set;
+  }
+  return backends;
 }
 
 /** The operation of a route matching the verb and resource path (`''` is `/`). */

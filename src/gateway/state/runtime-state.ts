@@ -24,11 +24,17 @@ export class RuntimeState {
   denyRules: DenyRules = compileDenyPolicies([]);
   /** Throttling policies as the last snapshot had them (the Traffic Manager's concern; kept to save them). */
   policies: Snapshot['policies'] = { application: [], subscription: [], advanced: [] };
-  routes = new RouteTable([]);
+  routes: RouteTable;
   /** When the last snapshot was made (milliseconds), 0 before the first. */
   snapshotAt = 0;
 
-  constructor(readonly environment: string) {}
+  constructor(
+    readonly environment: string,
+    /** Milliseconds to wait for a backend without an actionDuration of its own (`gateway.backend_timeout`). */
+    private readonly backendTimeout: number,
+  ) {
+    this.routes = new RouteTable([], backendTimeout);
+  }
 
   /** Replaces everything with a snapshot. */
   load(snapshot: Snapshot): void {
@@ -116,6 +122,6 @@ export class RuntimeState {
 
   /** Compiles the routes anew and swaps them in at once. */
   #rebuild(): void {
-    this.routes = new RouteTable(this.apis.values());
+    this.routes = new RouteTable(this.apis.values(), this.backendTimeout);
   }
 }

@@ -5,6 +5,8 @@
  */
 import type { Endpoint, EndpointConfig } from '../../publisher/apis/api-schemas.js';
 
+export type KeyType = 'PRODUCTION' | 'SANDBOX';
+
 export interface Backend {
   /** `https://host:port`, the key of its connection pool. */
   origin: string;
@@ -29,13 +31,17 @@ function toBackend(endpoint: Endpoint, defaultTimeout: number): Backend {
   };
 }
 
+/**
+ * The endpoints of a value, one or many. The Publisher accepts only absolute http(s) URLs; one that does not
+ * parse (a snapshot from elsewhere) is left out rather than failing the compilation of every route.
+ */
 const list = (value: Endpoint | Endpoint[] | undefined): Endpoint[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
+  (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((e) => URL.canParse(e.url));
 
 /** The backends of a key type, or undefined when the API has none for it. */
 export function backendSet(
   config: EndpointConfig | undefined,
-  keyType: 'PRODUCTION' | 'SANDBOX',
+  keyType: KeyType,
   defaultTimeout: number,
 ): BackendSet | undefined {
   if (!config) return undefined;
