@@ -69,7 +69,7 @@ async function create(context: NodeContext): Promise<Component> {
     backendJwt,
     logger: log,
   });
-  const tokenProxy = new TokenProxy(keyManager, ca, (token) => verifier.forget(token), log);
+  const tokenProxy = new TokenProxy(keyManager, (token) => verifier.forget(token), log);
   const servers = new HttpServers({
     host: config.http.host,
     httpsPort: config.gateway.https_port,
@@ -204,7 +204,7 @@ async function create(context: NodeContext): Promise<Component> {
       }
       await servers.close();
       await events.close();
-      await Promise.all([upstream.close(), tokenProxy.close(), keyManager.close(), http.close()]);
+      await Promise.all([upstream.close(), keyManager.close(), http.close()]);
     },
   };
 }

@@ -6,11 +6,13 @@ import { Agent, fetch as undiciFetch } from 'undici';
 
 export type Fetch = (
   url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
+  init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array },
 ) => Promise<{
   ok: boolean;
   status: number;
+  headers: { get(name: string): string | null };
   json(): Promise<unknown>;
+  text(): Promise<string>;
 }>;
 
 export interface ClusterFetch {

@@ -90,10 +90,10 @@ class RecordingKeyManagerClient extends KeyManagerClient {
       if (!hold) return real(url, sent);
       this.#holds.delete(pathname);
       const response = await real(url, sent);
-      const body = await response.json();
+      const body = await response.text();
       hold.answered();
       await hold.released;
-      return { ok: response.ok, status: response.status, json: () => Promise.resolve(body) };
+      return new Response(body, { status: response.status });
     };
     (this as { fetch: Fetch }).fetch = recording;
   }
