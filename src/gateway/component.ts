@@ -16,6 +16,8 @@ import { RequestHandler } from './pipeline/request-handler.js';
 import { RequestEvents } from './request-events.js';
 import { EventFollower } from './state/event-follower.js';
 import { RuntimeState } from './state/runtime-state.js';
+import { CountSync } from './throttling/count-sync.js';
+import { Throttling } from './throttling/throttling.js';
 import { SnapshotSource } from './state/snapshot-source.js';
 import { TokenProxy } from './token-proxy.js';
 import { BackendJwt } from './upstream/backend-jwt.js';
@@ -29,7 +31,7 @@ const SAVE_DELAY_MS = 1000;
 const MAX_BUFFERED = 10_000;
 
 async function create(context: NodeContext): Promise<Component> {
-  const { config, hub, logger, urls, ca, tls, nodeClient, readiness } = context;
+  const { config, nodeId, hub, logger, urls, ca, tls, nodeClient, readiness } = context;
   const log = logger.child({ component: 'gateway' });
   if (!nodeClient) {
     throw new Error(
@@ -50,6 +52,8 @@ async function create(context: NodeContext): Promise<Component> {
   const metrics = new GatewayMetrics();
   const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
   const upstream = new Upstream();
+  const throttling = new Throttling(state);
+  const countSync = new CountSync(throttling, hub, nodeId, log);
   const backendJwt = config.gateway.backend_jwt
     ? await BackendJwt.create({
         header: config.gateway.backend_jwt_header,
@@ -64,8 +68,7 @@ async function create(context: NodeContext): Promise<Component> {
     upstream,
     events,
     metrics,
-    // Rate limiting comes with the Traffic Manager; until then every call passes.
-    throttle: () => undefined,
+    throttling,
     backendJwt,
     logger: log,
   });
@@ -82,6 +85,9 @@ async function create(context: NodeContext): Promise<Component> {
   let pulling: Promise<void> | undefined;
   let again = false;
   let buffered: HubEvent[] | undefined = [];
+  // Events applied while a pull runs are applied again over the snapshot it brings: a snapshot made before them
+  // must not undo them (a policy change pulls while subscriptions and deployments go on).
+  let replay: HubEvent[] | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const follower = new EventFollower(state, source, () => refresh(), log);
@@ -104,12 +110,14 @@ async function create(context: NodeContext): Promise<Component> {
       .catch((err: unknown) => log.error({ err, type: event.type }, 'event not applied'));
 
   const pullOnce = async (delay = RETRY_MS.first): Promise<void> => {
+    replay = [];
     try {
       state.load(await source.pull());
       log.info({ apis: state.apis.size }, 'gateway state pulled from the Publisher');
       // Events that came while the snapshot was on its way are newer than it or harmless to repeat.
-      const waiting = buffered ?? [];
+      const waiting = [...(buffered ?? []), ...replay];
       buffered = undefined;
+      replay = undefined;
       for (const event of waiting) await apply(event);
     } catch (err) {
       if (closed) return;
@@ -162,12 +170,15 @@ async function create(context: NodeContext): Promise<Component> {
         log.info({ apis: state.apis.size, file: source.file }, 'serving the saved gateway snapshot');
       }
       await verifier.followRevocations(hub, log);
+      await countSync.start();
       await hub.subscribe('notification', (event) => {
         // The snapshot that ends the wait holds whatever a dropped event said.
         if (buffered) {
           if (buffered.length < MAX_BUFFERED) buffered.push(event);
           return;
         }
+        // A policy event's effect is a pull; replaying it would only pull once more.
+        if (replay && replay.length < MAX_BUFFERED && !event.type.startsWith('POLICY_')) replay.push(event);
         return apply(event);
       });
       hub.onReconnect(() => {
@@ -203,7 +214,7 @@ async function create(context: NodeContext): Promise<Component> {
           .catch((err: unknown) => log.warn({ err }, 'could not save the gateway state at shutdown'));
       }
       await servers.close();
-      await events.close();
+      await Promise.all([events.close(), countSync.close()]);
       await Promise.all([upstream.close(), keyManager.close(), http.close()]);
     },
   };

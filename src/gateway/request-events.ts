@@ -33,6 +33,8 @@ export const RequestEventSchema = Type.Object({
   clientIp: Type.String(),
   /** The WSO2 error code the gateway answered, when it answered an error itself. */
   errorCode: Type.Union([Type.Integer(), Type.Null()]),
+  /** Over its subscription's quota and let through (a tier with stopOnQuotaReach=false): for billing. */
+  overQuota: Type.Boolean(),
 });
 export type RequestEvent = Static<typeof RequestEventSchema>;
 

@@ -9,6 +9,8 @@ import type { Database } from '../store/database.js';
 
 export interface NodeContext {
   config: Config;
+  /** This node's name (`node.name`, or the host name and a random suffix): it names its event-hub queues. */
+  nodeId: string;
   logger: Logger;
   hub: EventHub;
   /** Present for the components that declare `needsDatabase`. */

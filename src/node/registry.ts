@@ -4,12 +4,14 @@ import { keyManagerComponent } from '../key-manager/component.js';
 import { publisherComponent } from '../publisher/component.js';
 import { devportalComponent } from '../devportal/component.js';
 import { gatewayComponent } from '../gateway/component.js';
+import { trafficManagerComponent } from '../traffic-manager/component.js';
 import type { ComponentDefinition } from './component.js';
 
 export const COMPONENTS = {
   'key-manager': keyManagerComponent,
   publisher: publisherComponent,
   devportal: devportalComponent,
+  'traffic-manager': trafficManagerComponent,
   gateway: gatewayComponent,
 } satisfies Record<string, ComponentDefinition>;
 
@@ -17,11 +19,11 @@ export type ComponentName = keyof typeof COMPONENTS;
 
 /** Profiles whose components are not built yet say so at start instead of starting an empty node. */
 const PROFILE_COMPONENTS: Record<Profile, ComponentName[] | undefined> = {
-  all: ['key-manager', 'publisher', 'devportal', 'gateway'],
+  all: ['key-manager', 'publisher', 'devportal', 'traffic-manager', 'gateway'],
   'key-manager': ['key-manager'],
   publisher: ['publisher'],
   devportal: ['devportal'],
-  'traffic-manager': undefined,
+  'traffic-manager': ['traffic-manager'],
   gateway: ['gateway'],
 };
 

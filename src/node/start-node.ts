@@ -79,10 +79,11 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
   };
   try {
     if (names.some((n) => COMPONENTS[n].needsDatabase)) database = await openMigratedDatabase(config, logger);
+    const nodeId = nodeName(config);
     hub = await createEventHub({
       type: config.event_hub.type,
       brokers: config.event_hub.brokers,
-      nodeId: nodeName(config),
+      nodeId,
       logger,
       reconnectMaxDelayMs: config.event_hub.reconnect_max_delay_ms,
     });
@@ -110,6 +111,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
     for (const name of names) {
       const component = await COMPONENTS[name].create({
         config,
+        nodeId,
         logger,
         hub: eventHub,
         database,

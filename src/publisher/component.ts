@@ -80,7 +80,7 @@ async function create(context: NodeContext): Promise<Component> {
     describe: () => [
       `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents, subscriptions)`,
       `admin API   ${urls.https}${ADMIN_BASE} (throttling and deny policies, environments)`,
-      `internal    ${urls.https}${INTERNAL_BASE} (data for gateways and traffic managers; node clients only)`,
+      `internal    ${urls.https}${INTERNAL_BASE} (data for gateways; node clients only)`,
     ],
     close: () => keyManager.close(),
   };

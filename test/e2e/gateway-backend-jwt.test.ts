@@ -91,7 +91,7 @@ describe('backend JWT', () => {
     [`${CLAIM}applicationid`]: subscriber.app.applicationId,
     [`${CLAIM}applicationUUId`]: subscriber.app.applicationId,
     [`${CLAIM}applicationname`]: subscriber.app.name,
-    [`${CLAIM}applicationtier`]: '10PerMin',
+    [`${CLAIM}applicationtier`]: 'Unlimited',
   });
 
   it('publishes its generated key at /gateway/jwks, kept in the data dir', async () => {

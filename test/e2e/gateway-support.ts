@@ -296,7 +296,10 @@ export interface SubscriberOptions {
   scopes?: string[];
   /** Subscribe to these APIs (default: all given). */
   subscribe?: boolean;
+  /** The subscription tier (default Gold). */
   throttlingPolicy?: string;
+  /** The application tier (default Unlimited: suites that are not about throttling call more than 10 times). */
+  applicationPolicy?: string;
 }
 
 export interface GatewayContext extends DevportalContext {
@@ -371,7 +374,7 @@ export async function startGatewayNode(env: Record<string, string> = {}): Promis
         const portal = options.portal ?? ctx.portal;
         const app = await portal.createdApp({
           name: uniqueName('gw-app'),
-          throttlingPolicy: '10PerMin',
+          throttlingPolicy: options.applicationPolicy ?? 'Unlimited',
           ...(options.tokenType ? { tokenType: options.tokenType } : {}),
         });
         if (options.subscribe !== false) {

@@ -68,6 +68,7 @@ function requestEvent(overrides: Partial<RequestEvent> = {}): RequestEvent {
     responseBytes: 12,
     clientIp: '127.0.0.1',
     errorCode: null,
+    overQuota: false,
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import type { GatewayMetrics } from '../gateway-metrics.js';
 import type { RequestEvents } from '../request-events.js';
 import { matchOperation, type Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
+import type { Admission, Throttling } from '../throttling/throttling.js';
 import type { BackendJwt } from '../upstream/backend-jwt.js';
 import type { KeyType } from '../upstream/endpoints.js';
 import type { ForwardStats, Upstream } from '../upstream/forward.js';
@@ -38,16 +39,13 @@ export interface CallContext {
   clientIp: string;
 }
 
-/** The throttling step: answers an error to refuse the call, or nothing to let it through. */
-export type ThrottleCheck = (call: CallContext) => GatewayError | undefined;
-
 export interface HandlerOptions {
   state: RuntimeState;
   tokens: Pick<AccessTokenVerifier, 'known' | 'verify'>;
   upstream: Upstream;
   events: RequestEvents;
   metrics: GatewayMetrics;
-  throttle: ThrottleCheck;
+  throttling: Pick<Throttling, 'check' | 'settle'>;
   /** Signs the backend JWT when the gateway sends one (`gateway.backend_jwt`). */
   backendJwt: BackendJwt | undefined;
   logger: Logger;
@@ -81,6 +79,10 @@ class Exchange implements ForwardStats {
   route: Route | undefined = undefined;
   call: CallContext | undefined = undefined;
   operation: string | undefined = undefined;
+  /** The matched operation as the API defines it, and the query string (without `?`), for throttling. */
+  spec: Operation | undefined = undefined;
+  query = '';
+  admission: Admission | undefined = undefined;
   cors: Record<string, string> | undefined = undefined;
   errorCode: number | null = null;
   backendLatency: number | null = null;
@@ -144,6 +146,8 @@ export class RequestHandler {
     }
     const operation = matched.operation.operation;
     x.operation = matched.operation.label;
+    x.spec = operation;
+    if (q >= 0) x.query = url.slice(q + 1);
     const pathAndQuery = q < 0 ? found.resourcePath : `${found.resourcePath}${url.slice(q)}`;
 
     const start = this.#authenticate(req, route, operation, x.clientIp);
@@ -168,9 +172,17 @@ export class RequestHandler {
   /** Throttling, then the backend: the request event goes out once the response is handed over. */
   #proceed(x: Exchange, call: CallContext, pathAndQuery: string): void {
     x.call = call;
-    const refused = this.o.throttle(call);
-    if (refused) throw refused;
     const route = x.route as Route;
+    const admission = this.o.throttling.check({
+      call,
+      route,
+      operation: x.spec as Operation,
+      req: x.req,
+      query: x.query,
+    });
+    if (admission instanceof GatewayError) throw admission;
+    x.admission = admission;
+    const rateHeaders = admission?.headers;
     const backends = route.backends[call.keyType];
     if (!backends) throw errors.noEndpoint(call.keyType);
     this.o.upstream
@@ -182,7 +194,7 @@ export class RequestHandler {
         clientIp: x.clientIp,
         protocol: x.protocol,
         extraHeaders: this.#backendJwtHeader(route, call),
-        responseHeaders: x.cors,
+        responseHeaders: rateHeaders ? (x.cors ? { ...x.cors, ...rateHeaders } : rateHeaders) : x.cors,
         stats: x,
       })
       .then(
@@ -220,6 +232,8 @@ export class RequestHandler {
     this.o.metrics.answered(route?.api.name ?? '(none)', res.statusCode, latency / 1000);
     if (!route) return;
     const { api } = route;
+    const requestBytes = Number(req.headers['content-length'] ?? 0) || 0;
+    if (x.admission) this.o.throttling.settle(x.admission, requestBytes + x.responseBytes);
     this.o.events.push({
       timestamp: Date.now(),
       apiId: route.deployed.apiId,
@@ -235,10 +249,11 @@ export class RequestHandler {
       status: res.statusCode,
       latency,
       backendLatency: x.backendLatency,
-      requestBytes: Number(req.headers['content-length'] ?? 0) || 0,
+      requestBytes,
       responseBytes: x.responseBytes,
       clientIp: x.clientIp,
       errorCode: x.errorCode,
+      overQuota: x.admission?.overQuota ?? false,
     });
   }
 

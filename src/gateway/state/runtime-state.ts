@@ -8,6 +8,7 @@ import type { SubscriptionEvent } from '../../events/subscription-events.js';
 import type { DenyPolicy } from '../../publisher/admin/deny-policy-schemas.js';
 import type { DeployedApi, Snapshot } from '../../publisher/internal/internal-data-schemas.js';
 import { compileDenyPolicies, type DenyRules } from '../pipeline/deny.js';
+import { ThrottlePolicies } from '../../throttle/policies.js';
 import { RouteTable } from '../routing/route-table.js';
 
 const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId} ${apiId}`;
@@ -22,8 +23,9 @@ export class RuntimeState {
   denyPolicies: DenyPolicy[] = [];
   /** The deny policies compiled for the request path, anew on each change. */
   denyRules: DenyRules = compileDenyPolicies([]);
-  /** Throttling policies as the last snapshot had them (the Traffic Manager's concern; kept to save them). */
+  /** Throttling policies as the last snapshot had them (saved with it), and compiled for the request path. */
   policies: Snapshot['policies'] = { application: [], subscription: [], advanced: [] };
+  throttlePolicies = new ThrottlePolicies(this.policies);
   routes: RouteTable;
   /** When the last snapshot was made (milliseconds), 0 before the first. */
   snapshotAt = 0;
@@ -48,6 +50,7 @@ export class RuntimeState {
     for (const sub of snapshot.subscriptions) this.setSubscription(sub);
     this.#setDenyPolicies(snapshot.denyPolicies);
     this.policies = snapshot.policies;
+    this.throttlePolicies = new ThrottlePolicies(snapshot.policies, snapshot.generatedAt);
     this.snapshotAt = snapshot.generatedAt;
     this.#rebuild();
   }

@@ -12,29 +12,21 @@
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { ApplicationEvent } from '../../events/application-events.js';
 import { readConfiguredFile, readOptionalFile, writeFileAtomic } from '../../platform/certs/files.js';
 import { parsePrivateKey } from '../../platform/certs/pem.js';
+import { wso2Claims, type ClaimedCall } from '../wso2-claims.js';
 
 /** WSO2's issuer of backend JWTs: backends that check it keep working. */
 export const BACKEND_JWT_ISSUER = 'wso2.org/products/am';
-const CLAIM = 'http://wso2.org/claims/';
 /** A cached JWT is replaced this long before it expires, so that it never reaches a backend expired. */
 const RENEW_BEFORE_S = 30;
 const CACHE_SIZE = 10_000;
 
 /** What a backend JWT says of one call. */
-export interface BackendJwtCall {
+export interface BackendJwtCall extends ClaimedCall {
   tokenId: string;
   /** Token expiry, milliseconds since the epoch: the JWT never outlives the access token. */
   tokenExpiresAt: number;
-  /** The end user; undefined for an application acting for itself. */
-  username: string | undefined;
-  clientId: string;
-  application: Pick<ApplicationEvent, 'applicationId' | 'name' | 'owner' | 'throttlingPolicy'> | undefined;
-  subscriptionPolicy: string | null;
-  keyType: 'PRODUCTION' | 'SANDBOX';
-  api: { name: string; version: string; context: string };
 }
 
 export interface BackendJwtOptions {
@@ -156,22 +148,8 @@ export class BackendJwt {
       iat: Math.floor(now / 1000),
       exp,
       sub: call.username ?? application?.owner ?? call.clientId,
-      [`${CLAIM}apiname`]: call.api.name,
-      [`${CLAIM}version`]: call.api.version,
-      [`${CLAIM}apicontext`]: call.api.context,
-      [`${CLAIM}keytype`]: call.keyType,
-      [`${CLAIM}usertype`]: call.username === undefined ? 'APPLICATION' : 'APPLICATION_USER',
-      [`${CLAIM}enduser`]: call.username ?? application?.owner ?? call.clientId,
-      [`${CLAIM}client_id`]: call.clientId,
+      ...wso2Claims(call),
     };
-    if (call.subscriptionPolicy !== null) claims[`${CLAIM}tier`] = call.subscriptionPolicy;
-    if (application) {
-      claims[`${CLAIM}subscriber`] = application.owner;
-      claims[`${CLAIM}applicationid`] = application.applicationId;
-      claims[`${CLAIM}applicationUUId`] = application.applicationId;
-      claims[`${CLAIM}applicationname`] = application.name;
-      claims[`${CLAIM}applicationtier`] = application.throttlingPolicy;
-    }
     const input = `${this.encodedHeader}.${base64url(JSON.stringify(claims))}`;
     const signature =
       this.alg === 'ES256'
