@@ -103,6 +103,12 @@ export const ConfigSchema = Type.Object(
           secret: true,
           description: 'AMQP URLs of the RabbitMQ brokers, tried in order (failover).',
         }),
+        cluster: Type.String({
+          default: 'portcullis',
+          pattern: '^[A-Za-z0-9_-]{1,100}$',
+          description:
+            "Name of this deployment on the brokers: its exchanges are <cluster>.<topic>; deployments of other names on the same brokers never see each other's events.",
+        }),
         reconnect_max_delay_ms: Type.Integer({
           minimum: 100,
           maximum: 600_000,

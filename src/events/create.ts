@@ -11,6 +11,8 @@ export interface CreateEventHubOptions {
   brokers: string[];
   /** Unique per running node; names its RabbitMQ queues. */
   nodeId: string;
+  /** Names the RabbitMQ exchanges of this cluster. */
+  cluster?: string;
   logger: Logger;
   /** Upper bound of the back-off between RabbitMQ reconnection attempts. */
   reconnectMaxDelayMs?: number;
@@ -25,6 +27,7 @@ export async function createEventHub(options: CreateEventHubOptions): Promise<Ev
       return RabbitMqEventHub.connect({
         brokers: options.brokers,
         nodeId: options.nodeId,
+        cluster: options.cluster,
         logger: options.logger,
         reconnectMaxDelayMs: options.reconnectMaxDelayMs,
       });

@@ -1,8 +1,9 @@
 /**
  * The event hub across nodes, on RabbitMQ.
  *
- * Every topic is a durable fanout exchange `portcullis.<topic>`; every node binds its own queue
- * `portcullis.<topic>.<nodeId>` to it. The queues are exclusive and auto-delete, so a dead node leaves
+ * Every topic is a durable fanout exchange `<cluster>.<topic>` (`portcullis.notification`); every node binds
+ * its own queue `<cluster>.<topic>.<nodeId>` to it. Clusters of other names on the same broker never see
+ * each other's events. The queues are exclusive and auto-delete, so a dead node leaves
  * nothing behind, and events missed while disconnected are simply lost: `onReconnect` listeners are
  * told after each reconnection (once the queues are bound again) so they can pull a fresh snapshot.
  */
@@ -22,6 +23,8 @@ export interface RabbitMqEventHubOptions {
   brokers: string[];
   /** Unique per running node: it names this node's queues. */
   nodeId: string;
+  /** Names the exchanges (`<cluster>.<topic>`). Default `portcullis`. */
+  cluster?: string;
   logger: Logger;
   /** Upper bound of the exponential back-off between reconnection attempts. Default 30 000. */
   reconnectMaxDelayMs?: number;
@@ -41,8 +44,6 @@ interface TopicQueue {
   /** Settles when the queue is first bound (or cannot be). */
   bound: Promise<void>;
 }
-
-const exchangeName = (topic: EventTopic) => `portcullis.${topic}`;
 
 /** True if the promise settles (either way) within `ms`. */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -114,6 +115,7 @@ function brokerHosts(brokers: string[]): string[] {
 
 export class RabbitMqEventHub implements EventHub {
   private readonly nodeId: string;
+  private readonly cluster: string;
   private readonly closeTimeoutMs: number;
   private readonly connection: Connection;
   private readonly publisher: Publisher;
@@ -152,6 +154,7 @@ export class RabbitMqEventHub implements EventHub {
     const retryHigh = options.reconnectMaxDelayMs ?? 30_000;
     const hosts = brokerHosts(options.brokers);
     this.nodeId = options.nodeId;
+    this.cluster = options.cluster ?? 'portcullis';
     this.closeTimeoutMs = timeoutMs;
     this.logger = options.logger.child({ component: 'event-hub', nodeId: options.nodeId });
     this.onHandlerError = options.onHandlerError ?? logHandlerErrors(this.logger);
@@ -178,7 +181,7 @@ export class RabbitMqEventHub implements EventHub {
       // duplicates by event id.
       maxAttempts: 2,
       exchanges: EVENT_TOPICS.map((topic) => ({
-        exchange: exchangeName(topic),
+        exchange: this.exchange(topic),
         type: 'fanout',
         durable: true,
       })),
@@ -189,7 +192,7 @@ export class RabbitMqEventHub implements EventHub {
     const action = `publish a ${event.type} event to topic "${topic}"`;
     this.assertOpen(action);
     try {
-      await this.publisher.send({ exchange: exchangeName(topic), messageId: event.id }, event);
+      await this.publisher.send({ exchange: this.exchange(topic), messageId: event.id }, event);
     } catch (err) {
       throw new Error(`Could not ${action}: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,
@@ -251,8 +254,12 @@ export class RabbitMqEventHub implements EventHub {
     }
   }
 
+  private exchange(topic: EventTopic): string {
+    return `${this.cluster}.${topic}`;
+  }
+
   private bindQueue(topic: EventTopic): TopicQueue {
-    const exchange = exchangeName(topic);
+    const exchange = this.exchange(topic);
     const queueName = `${exchange}.${this.nodeId}`;
     const handlers: TopicQueue['handlers'] = new Set();
     const consumer = this.connection.createConsumer(

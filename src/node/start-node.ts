@@ -83,6 +83,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
     hub = await createEventHub({
       type: config.event_hub.type,
       brokers: config.event_hub.brokers,
+      cluster: config.event_hub.cluster,
       nodeId,
       logger,
       reconnectMaxDelayMs: config.event_hub.reconnect_max_delay_ms,

@@ -175,6 +175,28 @@ describe.runIf(available)('RabbitMqEventHub', () => {
     await vi.waitFor(() => expect(received).toEqual([sent]), WAIT);
   });
 
+  it('keeps clusters of different names apart on one broker (event_hub.cluster)', async () => {
+    const blue = `blue-${randomUUID().slice(0, 8)}`;
+    const [blueA, blueB, green] = await Promise.all([
+      connectHub({ cluster: blue }),
+      connectHub({ cluster: blue }),
+      connectHub({ cluster: `green-${randomUUID().slice(0, 8)}` }),
+    ]);
+    const type = `CLUSTER_TEST_${randomUUID()}`;
+    const seen = { blueB: [] as HubEvent[], green: [] as HubEvent[] };
+    await blueB.subscribe('throttleData', (e) => void (e.type === type && seen.blueB.push(e)));
+    await green.subscribe('throttleData', (e) => void (e.type === type && seen.green.push(e)));
+    const fromBlue = testEvent(type, 1);
+    const fromGreen = testEvent(type, 2);
+    await blueA.publish('throttleData', fromBlue);
+    await green.publish('throttleData', fromGreen);
+    await vi.waitFor(() => expect(seen.blueB).toEqual([fromBlue]), WAIT);
+    await vi.waitFor(() => expect(seen.green).toEqual([fromGreen]), WAIT);
+    // Whatever was still on its way had time to arrive: nothing crossed over.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual({ blueB: [fromBlue], green: [fromGreen] });
+  });
+
   it('drops and logs, without their contents, messages that are not events', async () => {
     const hub = await connectHub();
     const type = `INVALID_TEST_${randomUUID()}`;
