@@ -1,5 +1,6 @@
 /** The `portcullis` command line. */
 import { Command } from 'commander';
+import { registerCertsCommands } from './certs-command.js';
 import { registerConfigCommands } from './config-command.js';
 import { registerDbCommands } from './db-command.js';
 import { registerStartCommand } from './start-command.js';
@@ -19,6 +20,7 @@ const program = new Command()
 registerStartCommand(program);
 registerConfigCommands(program);
 registerDbCommands(program);
+registerCertsCommands(program);
 program
   .command('version')
   .description('print the version')
