@@ -168,6 +168,8 @@ export class RabbitMqEventHub implements EventHub {
       acquireTimeout: timeoutMs,
       // Shows the node in the management UI and lets operators (and tests) find its connection.
       connectionName: `portcullis.${options.nodeId}`,
+      // Events are small and latency matters (throttle counts every 10 ms): no Nagle delay (20-40 ms seen).
+      noDelay: true,
     });
     this.logger.info({ brokers: options.brokers.map(maskBroker) }, 'Connecting to RabbitMQ');
     this.connection.on('error', (err: unknown) => {
