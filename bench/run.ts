@@ -35,6 +35,7 @@ export interface Benchmark {
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   tokens: () => import('./tokens.js'),
   gateway: () => import('./gateway.js'),
+  throttle: () => import('./throttle.js'),
 };
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');

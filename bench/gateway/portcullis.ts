@@ -6,10 +6,9 @@
  * deployed to the Default environment; publication; then per token format an application (tokenType JWT,
  * or OAUTH for opaque tokens), a subscription, and PRODUCTION keys, whose first token the load sends.
  */
+import { basic, call, DEVPORTAL, PUBLISHER, text } from '../lib/rest.js';
 import type { BenchServer } from '../lib/server.js';
 
-const PUBLISHER = '/api/am/publisher/v4';
-const DEVPORTAL = '/api/am/devportal/v3';
 const SCOPES = [
   'apim:api_view',
   'apim:api_create',
@@ -32,40 +31,6 @@ export interface GatewaySetup {
   url: string;
   tokens: Record<ApplicationTokenType, string>;
 }
-
-const basic = (user: string, password: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(user)}:${encodeURIComponent(password)}`).toString('base64')}`;
-
-async function call(
-  method: string,
-  url: string,
-  expected: number,
-  options: { authorization?: string; json?: unknown; form?: Record<string, string> } = {},
-): Promise<Record<string, unknown>> {
-  const headers: Record<string, string> = {};
-  if (options.authorization) headers.authorization = options.authorization;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(options.form).toString();
-  }
-  const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  if (response.status !== expected) {
-    throw new Error(
-      `${method} ${url} answered ${response.status} (expected ${expected}): ${text.slice(0, 800)}`,
-    );
-  }
-  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-}
-
-const text = (value: unknown, what: string): string => {
-  if (typeof value !== 'string' || value === '') throw new Error(`no ${what} in the answer`);
-  return value;
-};
 
 /** An admin token with the Publisher's and the Developer Portal's scopes. */
 async function adminToken(server: BenchServer): Promise<string> {
