@@ -274,7 +274,7 @@ export function report(input: ReportInput): string {
             thrRatio <= 1
               ? `a cost of ${((1 - thrRatio) * 100).toFixed(1)} %`
               : 'no measurable cost: the counted tier ran faster'
-          }); node 1's CPU per request: ${cpuRatio.toFixed(3)}× (${cpuRatio >= 1 ? '+' : '−'}${Math.abs((cpuRatio - 1) * 100).toFixed(1)} %). That is the price of counting every request against a limit that is never reached and sending the counts; node 1 is the \`all\` node, so its CPU includes TM 1 adding them up. **Other helpers ran test suites on this 2-CPU machine at the same time**: see Other CPU (a window with 25 % or more was measured again, up to 3 tries; the median is over the quietest window of each round, the fastest window is the least disturbed); the throughput figures are sensitive to that, the accuracy figures much less (a note says so when requests queued on their way to the gateways).`,
+          }); node 1's CPU per request: ${cpuRatio.toFixed(3)}× (${cpuRatio >= 1 ? '+' : '−'}${Math.abs((cpuRatio - 1) * 100).toFixed(1)} %). That is the price of counting every request against a limit that is never reached and sending the counts; node 1 is the \`all\` node, so its CPU includes TM 1 adding them up. Other CPU is what the rest of this 2-CPU machine used meanwhile (a window with 25 % or more was measured again, up to 3 tries; the median is over the quietest window of each round, the fastest window is the least disturbed); the throughput figures are sensitive to that, the accuracy figures much less (a note says so when requests queued on their way to the gateways).`,
         ].join('\n')
       : '_Throughput comparison skipped (BENCH_THROTTLE_ROUNDS=0)._',
     ...queueWarning,
