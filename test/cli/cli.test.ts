@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -97,6 +97,7 @@ describe('portcullis CLI', () => {
       expect(stderr).toContain(
         `gateway     https://localhost:${gatewayHttps}  http://localhost:${gatewayHttp}`,
       );
+      expect(stderr).toContain("traffic mgr adds up the gateways' throttle counts");
       expect(stderr).toContain(`password in ${path.join(dataDir, 'admin-password')}`);
       const password = readFileSync(path.join(dataDir, 'admin-password'), 'utf8').trim();
       expect(password.length).toBeGreaterThanOrEqual(20);
@@ -106,7 +107,7 @@ describe('portcullis CLI', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({
         status: 'UP',
-        checks: { database: 'UP', eventHub: 'UP', gatewayState: 'UP' },
+        checks: { database: 'UP', eventHub: 'UP', trafficManager: 'UP', gatewayState: 'UP' },
       });
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     } finally {
@@ -118,11 +119,32 @@ describe('portcullis CLI', () => {
     expect(stdout).toContain('"msg":"stopped"');
   });
 
-  it('says a profile is not available rather than starting an empty node', async () => {
-    const result = await runCli(['start', '--profile', 'traffic-manager'], {
-      env: { PORTCULLIS_DATA_DIR: tempDir() },
+  it("starts a traffic manager alone: no database, ready once it follows the gateways' counts", async () => {
+    const dataDir = tempDir();
+    const httpPort = await freePort();
+    const child = spawnCli(['start', '--profile', 'traffic-manager'], {
+      env: {
+        PORTCULLIS_DATA_DIR: dataDir,
+        PORTCULLIS_HTTP__HOST: '127.0.0.1',
+        PORTCULLIS_HTTP__HTTPS_PORT: String(await freePort()),
+        PORTCULLIS_HTTP__HTTP_PORT: String(httpPort),
+      },
     });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('profile "traffic-manager" is not available in this version');
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect
+        .poll(() => stderr, { timeout: 15_000, interval: 100 })
+        .toContain('Portcullis is running (profile traffic-manager)');
+      expect(stderr).toContain('traffic mgr');
+      expect(stderr).not.toContain('gateway     ');
+      const ready = await fetch(`http://127.0.0.1:${httpPort}/health/ready`);
+      expect(await ready.json()).toEqual({ status: 'UP', checks: { eventHub: 'UP', trafficManager: 'UP' } });
+      expect(existsSync(path.join(dataDir, 'portcullis.db'))).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
