@@ -131,7 +131,7 @@ interface CallParts {
 /** Runs the throttling step for one GET /pizza/1.0.0/menu call. */
 function checkCall(throttling: Throttling, state: RuntimeState, parts: CallParts = {}) {
   const route = state.routes.find('localhost', `${CONTEXT}/menu`)?.route as Route;
-  const operation = route.operations[0]?.operation;
+  const operation = route.operations[0];
   if (!operation) throw new Error('no operation');
   const call: CallContext = parts.anonymous
     ? {

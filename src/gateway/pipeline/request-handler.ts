@@ -16,7 +16,7 @@ import type { DeployedApi } from '../../publisher/internal/internal-data-schemas
 import { errors, GatewayError, sendError } from '../gateway-errors.js';
 import type { GatewayMetrics } from '../gateway-metrics.js';
 import type { RequestEvents } from '../request-events.js';
-import { matchOperation, type Route } from '../routing/route-table.js';
+import { matchOperation, type CompiledOperation, type Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import type { Admission, Throttling } from '../throttling/throttling.js';
 import type { BackendJwt } from '../upstream/backend-jwt.js';
@@ -80,7 +80,7 @@ class Exchange implements ForwardStats {
   call: CallContext | undefined = undefined;
   operation: string | undefined = undefined;
   /** The matched operation as the API defines it, and the query string (without `?`), for throttling. */
-  spec: Operation | undefined = undefined;
+  spec: CompiledOperation | undefined = undefined;
   query = '';
   admission: Admission | undefined = undefined;
   cors: Record<string, string> | undefined = undefined;
@@ -146,7 +146,7 @@ export class RequestHandler {
     }
     const operation = matched.operation.operation;
     x.operation = matched.operation.label;
-    x.spec = operation;
+    x.spec = matched.operation;
     if (q >= 0) x.query = url.slice(q + 1);
     const pathAndQuery = q < 0 ? found.resourcePath : `${found.resourcePath}${url.slice(q)}`;
 
@@ -176,7 +176,7 @@ export class RequestHandler {
     const admission = this.o.throttling.check({
       call,
       route,
-      operation: x.spec as Operation,
+      operation: x.spec as CompiledOperation,
       req: x.req,
       query: x.query,
     });

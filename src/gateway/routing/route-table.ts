@@ -7,6 +7,7 @@
 import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Api, Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
+import { throttleKeys } from '../../throttle/throttle-keys.js';
 import { backendSet, type BackendSet, type KeyType } from '../upstream/endpoints.js';
 import { compileTemplate, type CompiledTemplate } from './uri-template.js';
 
@@ -16,6 +17,8 @@ export interface CompiledOperation {
   readonly template: CompiledTemplate;
   /** `GET /menu/{id}`: how request events name the operation. */
   readonly label: string;
+  /** WSO2's resource-level throttle key, `{context}/{version}{uri}:{verb}`. */
+  readonly throttleKey: string;
 }
 
 export interface Route {
@@ -34,6 +37,8 @@ export interface Route {
    * default-version route, so that load balancing takes turns across both.
    */
   readonly backends: Readonly<Partial<Record<KeyType, BackendSet>>>;
+  /** WSO2's API-level throttle key (`{context}:{version}`) and the backend-TPS keys per key type. */
+  readonly throttleKeys: { readonly api: string; readonly backend: Readonly<Record<KeyType, string>> };
 }
 
 export interface RouteMatch {
@@ -52,23 +57,32 @@ export class RouteTable {
     const routes: Route[] = [];
     for (const deployed of apis) {
       const { api } = deployed;
+      const versionedContext = invocationContext(api.context, api.version);
       const operations = (api.operations ?? [])
         .map((operation) => ({
           operation,
           verb: operation.verb,
           template: compileTemplate(operation.target),
           label: `${operation.verb} ${operation.target}`,
+          throttleKey: throttleKeys.resource(versionedContext, api.version, operation.target, operation.verb),
         }))
         .sort((a, b) => b.template.specificity - a.template.specificity);
       const authorizationHeader = api.authorizationHeader ?? 'Authorization';
       const shared = {
         deployed,
         api,
-        versionedContext: invocationContext(api.context, api.version),
+        versionedContext,
         authorizationHeader,
         credentialHeader: authorizationHeader.toLowerCase(),
         operations,
         backends: backendsOf(api, backendTimeout),
+        throttleKeys: {
+          api: throttleKeys.api(versionedContext, api.version),
+          backend: {
+            PRODUCTION: throttleKeys.backend(versionedContext, api.version, 'PRODUCTION'),
+            SANDBOX: throttleKeys.backend(versionedContext, api.version, 'SANDBOX'),
+          },
+        },
       };
       routes.push({ ...shared, context: shared.versionedContext });
       if (api.isDefaultVersion) routes.push({ ...shared, context: api.context.replace('/{version}', '') });

@@ -10,7 +10,6 @@
  * backend TPS are counted per node. Bandwidth limits count request and response bytes once the call is done.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Operation } from '../../publisher/apis/api-schemas.js';
 import type { ThrottleRequest } from '../../throttle/conditions.js';
 import { ThrottleDecisions } from '../../throttle/decisions.js';
 import type { Limit } from '../../throttle/limits.js';
@@ -18,7 +17,7 @@ import { throttleKeys } from '../../throttle/throttle-keys.js';
 import { WindowCounters } from '../../throttle/window-counters.js';
 import { GatewayError } from '../gateway-errors.js';
 import type { CallContext } from '../pipeline/request-handler.js';
-import type { Route } from '../routing/route-table.js';
+import type { CompiledOperation, Route } from '../routing/route-table.js';
 import type { RuntimeState } from '../state/runtime-state.js';
 import { wso2Claims } from '../wso2-claims.js';
 
@@ -35,7 +34,7 @@ interface Level {
 export interface ThrottleInput {
   call: CallContext;
   route: Route;
-  operation: Operation;
+  operation: CompiledOperation;
   req: IncomingMessage;
   /** The query string without `?`, empty when there is none. */
   query: string;
@@ -188,17 +187,13 @@ export class Throttling {
     const { call, route, operation } = input;
     const policies = this.state.throttlePolicies;
     const { api } = route;
-    const context = route.versionedContext;
-    const { version } = api;
     let levels: Level[] | undefined;
 
     const apiRules = policies.advanced(api.apiThrottlingPolicy);
-    const rules = apiRules ?? policies.advanced(operation.throttlingPolicy);
+    const rules = apiRules ?? policies.advanced(operation.operation.throttlingPolicy);
     // An unlimited policy without condition groups (the usual resource policy) costs no key.
     if (rules && (rules.limit || rules.groups.length > 0)) {
-      const base = apiRules
-        ? throttleKeys.api(context, version)
-        : throttleKeys.resource(context, version, operation.target, operation.verb);
+      const base = apiRules ? route.throttleKeys.api : operation.throttleKey;
       const code = apiRules ? 900800 : 900802;
       let matched = false;
       if (rules.groups.length > 0) {
@@ -226,8 +221,8 @@ export class Throttling {
     if (tier && (tier.limit || tier.burst)) {
       const key = throttleKeys.subscription(
         call.application?.applicationId ?? call.clientIp,
-        context,
-        version,
+        route.versionedContext,
+        api.version,
       );
       if (tier.limit) {
         (levels ??= []).push({
@@ -258,7 +253,7 @@ export class Throttling {
     const maxTps = call.keyType === 'SANDBOX' ? api.maxTps?.sandbox : api.maxTps?.production;
     if (maxTps) {
       (levels ??= []).push({
-        key: throttleKeys.backend(context, version, call.keyType),
+        key: route.throttleKeys.backend[call.keyType],
         limit: { kind: 'requests', max: maxTps, windowMs: 1000 },
         code: 900801,
         shared: false,
