@@ -141,6 +141,18 @@ export const ConfigSchema = Type.Object(
           description:
             'Base URL of the Publisher (or its load balancer), whose internal data API gateways pull their state from; empty: this node.',
         }),
+        devportal_url: Type.String({
+          default: '',
+          pattern: '^(|https://.+)$',
+          description:
+            "Base URL of the Developer Portal that the Publisher shows API providers (the seed's APIStore URL); empty: this node when it runs the Developer Portal.",
+        }),
+        revoke_url: Type.String({
+          default: '',
+          pattern: '^(|https://.+)$',
+          description:
+            "Where the Developer Portal revokes applications' tokens (the seed's RevokeAPIURL): a gateway's /revoke, which also drops the token from that gateway's cache at once; empty: the Key Manager's revocation endpoint.",
+        }),
         node_client_id: Type.String({
           default: '',
           description:
@@ -153,6 +165,32 @@ export const ConfigSchema = Type.Object(
         }),
       },
       'How this node reaches the other components.',
+    ),
+    publisher: section(
+      {
+        environments: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,255}$', description: 'Environment name.' }),
+              display_name: Type.String({ default: '', maxLength: 255 }),
+              host: Type.String({
+                pattern: '^[A-Za-z0-9.-]{1,255}$',
+                description: "The gateways' host name.",
+              }),
+              http_port: Type.Integer({ minimum: 1, maximum: 65535, default: 8280 }),
+              https_port: Type.Integer({ minimum: 1, maximum: 65535, default: 8243 }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            default: [],
+            maxItems: 100,
+            description:
+              "Gateway environments and the host and ports API consumers call them on (the seed's APIGateway Environments); they are read-only in the Admin API. Empty: a Default environment on localhost:8280/8243, editable.",
+          },
+        ),
+      },
+      'The Publisher (profile publisher).',
     ),
     key_manager: section(
       {

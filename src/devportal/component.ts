@@ -19,14 +19,19 @@ import { registerSubscriptionRoutes } from './subscriptions/subscription-routes.
 import { SubscriptionService } from './subscriptions/subscription-service.js';
 
 async function create(context: NodeContext): Promise<Component> {
-  const { database, hub, logger, urls, nodeClient } = context;
+  const { config, database, hub, logger, urls, nodeClient } = context;
   if (!database) throw new Error('the Developer Portal needs the database');
   const log = logger.child({ component: 'devportal' });
   const { check, keyManager } = await remoteBearerCheck(context, log);
   if (!nodeClient) log.warn('no node client (services.node_client_id): applications cannot get keys');
   const catalogue = new CatalogueService(database.db);
   const applications = new ApplicationService(database.db, hub, log);
-  const keys = new KeyService(database.db, new KeyManagerApplications(keyManager, nodeClient, log), hub, log);
+  const keys = new KeyService(
+    database.db,
+    new KeyManagerApplications(keyManager, nodeClient, log, config.services.revoke_url || undefined),
+    hub,
+    log,
+  );
   const subscriptions = new SubscriptionService(database.db, applications, catalogue, hub, log);
   const guards = devportalGuards(check);
   await hub.subscribe('notification', async (event) => {

@@ -73,24 +73,30 @@ function maskBroker(url: string): string {
   }
 }
 
+/** A broker list that cannot work whatever the brokers do: retrying would not help. */
+export class BrokerConfigError extends Error {
+  override name = 'BrokerConfigError';
+}
+
 /** The `host:port` list for rabbitmq-client, after checking that one set of credentials fits all brokers. */
 function brokerHosts(brokers: string[]): string[] {
-  if (brokers.length === 0) throw new Error('No RabbitMQ broker given: list at least one amqp:// URL');
+  if (brokers.length === 0)
+    throw new BrokerConfigError('No RabbitMQ broker given: list at least one amqp:// URL');
   const urls = brokers.map((broker, index) => {
     let url: URL;
     try {
       url = new URL(broker);
     } catch {
-      throw new Error(
+      throw new BrokerConfigError(
         `RabbitMQ broker #${index + 1} is not a valid URL; expected amqp://user:password@host:port`,
       );
     }
     if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
-      throw new Error(`RabbitMQ broker ${maskBroker(broker)} must be an amqp:// or amqps:// URL`);
+      throw new BrokerConfigError(`RabbitMQ broker ${maskBroker(broker)} must be an amqp:// or amqps:// URL`);
     }
     // rabbitmq-client splits `host:port` on the first colon, which an IPv6 literal would break.
     if (url.hostname.includes(':')) {
-      throw new Error(
+      throw new BrokerConfigError(
         `RabbitMQ broker ${maskBroker(broker)}: IPv6 addresses are not supported, use a host name`,
       );
     }
@@ -104,7 +110,7 @@ function brokerHosts(brokers: string[]): string[] {
       url.password === first.password &&
       url.pathname === first.pathname;
     if (!same) {
-      throw new Error(
+      throw new BrokerConfigError(
         `RabbitMQ brokers ${maskBroker(brokers[0] ?? '')} and ${maskBroker(brokers[index] ?? '')} differ in ` +
           'protocol, user, password or virtual host; all brokers must share them',
       );
@@ -150,7 +156,8 @@ export class RabbitMqEventHub implements EventHub {
   }
 
   private constructor(options: RabbitMqEventHubOptions, timeoutMs: number) {
-    if (!options.nodeId) throw new Error('The event hub needs a nodeId: it names the queues of this node');
+    if (!options.nodeId)
+      throw new BrokerConfigError('The event hub needs a nodeId: it names the queues of this node');
     const retryHigh = options.reconnectMaxDelayMs ?? 30_000;
     const hosts = brokerHosts(options.brokers);
     this.nodeId = options.nodeId;

@@ -9,14 +9,20 @@ import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { createEventHub } from '../events/create.js';
 import type { EventHub } from '../events/hub.js';
+import { BrokerConfigError } from '../events/rabbitmq.js';
 import { ensureNodeCertificates } from '../platform/certs.js';
-import { Readiness, registerHealthRoutes } from '../platform/health.js';
+import { Readiness, registerHealthRoutes, startingHandler } from '../platform/health.js';
 import { createApp, HttpServers } from '../platform/http-server.js';
 import type { Logger } from '../platform/logger.js';
 import { openDatabase, type Database } from '../store/database.js';
-import { migrate } from '../store/migrate.js';
+import { migrate, SchemaError } from '../store/migrate.js';
+import { retryWithBackoff } from './retry.js';
 import type { Component } from './component.js';
-import { COMPONENTS, componentsOf } from './registry.js';
+import { componentsOf } from './profiles.js';
+import { COMPONENTS } from './registry.js';
+
+/** Longest wait between attempts to reach the database or the event hub while the node starts. */
+const START_RETRY_MAX_DELAY_MS = 10_000;
 
 export interface RunningNode {
   urls: { https: string; http: string };
@@ -78,22 +84,12 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         .catch((err: unknown) => logger.error({ err }, 'close failed'));
   };
   try {
-    if (names.some((n) => COMPONENTS[n].needsDatabase)) database = await openMigratedDatabase(config, logger);
-    const nodeId = nodeName(config);
-    hub = await createEventHub({
-      type: config.event_hub.type,
-      brokers: config.event_hub.brokers,
-      cluster: config.event_hub.cluster,
-      nodeId,
-      logger,
-      reconnectMaxDelayMs: config.event_hub.reconnect_max_delay_ms,
-    });
     const readiness = new Readiness();
-    const db = database;
-    if (db) readiness.add('database', () => db.ping());
-    const eventHub = hub;
-    readiness.add('eventHub', () => eventHub.isReady());
-
+    const needsDatabase = names.some((n) => COMPONENTS[n].needsDatabase);
+    if (needsDatabase) readiness.add('database', () => database?.ping() ?? false);
+    readiness.add('eventHub', () => hub?.isReady() ?? false);
+    // The ports come first: while the node waits for its database and broker, /health/ready says what it
+    // waits for, and the node's URLs are known to the components built afterwards.
     servers = new HttpServers({
       host: config.http.host,
       httpsPort: config.http.https_port,
@@ -101,10 +97,34 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
       tls,
     });
     await servers.bind();
+    servers.handle(startingHandler(readiness));
     const urls = {
       https: servers.url('https', config.node.hostname) as string,
       http: servers.url('http', config.node.hostname) as string,
     };
+    const retry = { logger, maxDelayMs: START_RETRY_MAX_DELAY_MS };
+    if (needsDatabase) {
+      database = await retryWithBackoff('database', () => openMigratedDatabase(config, logger), {
+        ...retry,
+        isFatal: (err) => err instanceof SchemaError,
+      });
+    }
+    const nodeId = nodeName(config);
+    hub = await retryWithBackoff(
+      'event hub',
+      () =>
+        createEventHub({
+          type: config.event_hub.type,
+          brokers: config.event_hub.brokers,
+          cluster: config.event_hub.cluster,
+          nodeId,
+          logger,
+          reconnectMaxDelayMs: config.event_hub.reconnect_max_delay_ms,
+        }),
+      // A broker list that cannot work (bad URLs, mixed credentials) is a configuration error, not a wait.
+      { ...retry, isFatal: (err) => err instanceof BrokerConfigError },
+    );
+    const eventHub = hub;
     const app = createApp({ bodyLimit: config.http.body_limit, logger, trustProxy: config.http.trust_proxy });
     registerHealthRoutes(app, readiness);
     const { node_client_id: clientId, node_client_secret: clientSecret } = config.services;

@@ -2,7 +2,16 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import type { App } from './http-server.js';
-import { ApiError, BadRequest, InternalError, NotFound, PayloadTooLarge, TooManyRequests } from './errors.js';
+import { isDatabaseUnavailable } from '../store/database.js';
+import {
+  ApiError,
+  BadRequest,
+  InternalError,
+  NotFound,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  TooManyRequests,
+} from './errors.js';
 
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
@@ -22,6 +31,9 @@ function toApiError(error: FastifyError): ApiError {
     const status = error.statusCode;
     return new ApiError(status, status, STATUS_CODES[status] ?? 'Bad Request', error.message);
   }
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailable('The database is not reachable; try again shortly.');
+  }
   return new InternalError();
 }
 
@@ -30,6 +42,7 @@ export function registerErrorHandlers(app: App): void {
     const apiError = toApiError(error);
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
     if (apiError instanceof TooManyRequests) reply.header('retry-after', String(apiError.retryAfterSeconds));
+    if (apiError instanceof ServiceUnavailable) reply.header('retry-after', '5');
     return reply.code(apiError.status).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

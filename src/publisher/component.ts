@@ -5,6 +5,7 @@
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
+import { componentsOf } from '../node/profiles.js';
 import { remoteBearerCheck } from '../platform/auth/remote-bearer-check.js';
 import type { App } from '../platform/http-server.js';
 import { ADMIN_BASE } from './admin/admin-base.js';
@@ -17,6 +18,7 @@ import { registerDenyPolicyRoutes } from './admin/deny-policy-routes.js';
 import { DenyPolicyService } from './admin/deny-policy-service.js';
 import { registerEnvironmentRoutes } from './admin/environment-routes.js';
 import { EnvironmentService } from './admin/environment-service.js';
+import { configuredEnvironment } from './admin/environment-schemas.js';
 import { registerPolicyRoutes } from './admin/policy-routes.js';
 import { PolicyService } from './admin/policy-service.js';
 import { PUBLISHER_BASE } from './apis/api-route-guards.js';
@@ -30,6 +32,7 @@ import { RevisionService } from './apis/revision-service.js';
 import { registerInternalDataRoutes } from './internal/internal-data-routes.js';
 import { InternalDataService } from './internal/internal-data-service.js';
 import { INTERNAL_BASE } from './internal/internal-data-schemas.js';
+import { registerSettingsRoutes } from './settings/settings-routes.js';
 import { registerProviderSubscriptionRoutes } from './subscriptions/subscription-routes.js';
 import { ProviderSubscriptionService } from './subscriptions/subscription-service.js';
 
@@ -38,7 +41,12 @@ async function create(context: NodeContext): Promise<Component> {
   if (!database) throw new Error('the Publisher needs the database');
   const log = logger.child({ component: 'publisher' });
   const policies = new PolicyService(database.db, hub, log);
-  const environments = new EnvironmentService(database.db, hub, log);
+  const environments = new EnvironmentService(
+    database.db,
+    hub,
+    log,
+    config.publisher.environments.map(configuredEnvironment),
+  );
   const denyPolicies = new DenyPolicyService(database.db, hub, log);
   await policies.seed('subscription', DEFAULT_SUBSCRIPTION_POLICIES);
   await policies.seed('application', DEFAULT_APPLICATION_POLICIES);
@@ -51,6 +59,10 @@ async function create(context: NodeContext): Promise<Component> {
   const internalData = new InternalDataService(database.db, environments, policies, denyPolicies);
 
   const { check, keyManager } = await remoteBearerCheck(context, log);
+  // The seed's APIStore URL: the configured Developer Portal, else this node's when it runs one.
+  const runsDevportal = componentsOf(config.node.profile).includes('devportal');
+  const devportalBase = config.services.devportal_url || (runsDevportal ? urls.https : '');
+  const devportalUrl = devportalBase ? `${devportalBase}/devportal` : '';
   return {
     name: 'publisher',
     async register(app: App) {
@@ -61,6 +73,7 @@ async function create(context: NodeContext): Promise<Component> {
       registerRevisionRoutes(app, revisions, check);
       registerProviderSubscriptionRoutes(app, subscriptions, check);
       registerInternalDataRoutes(app, internalData, check);
+      registerSettingsRoutes(app, environments, check, devportalUrl);
       // Definitions and documents arrive as multipart forms: one file and a few fields, none larger than any
       // other request body (see MultipartForm for how a cut field is caught).
       const maxBytes = config.http.body_limit;

@@ -28,6 +28,21 @@ export interface DatabaseOptions {
 
 const INT8_OID = 20;
 
+/** Node's socket errors and PostgreSQL's connection (08…) and shutdown (57P0…) classes. */
+const UNAVAILABLE_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\w{3}|57P0[1-3])$/;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/** True when an error says the database server cannot be reached (rather than that a query is wrong). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) return true;
+  if (err instanceof AggregateError) return err.errors.some(isDatabaseUnavailable);
+  return UNAVAILABLE_MESSAGES.test(err.message);
+}
+
 function openSqlite(file: string): Kysely<Tables> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const connection = new SQLite(file);
@@ -42,6 +57,8 @@ function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) =
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // A server that does not answer (stopped, unreachable) fails the query instead of hanging the request.
+    connectionTimeoutMillis: 5000,
     // Timestamps are bigint milliseconds: read them back as numbers, as SQLite does.
     types: {
       getTypeParser: (oid: number, format?: string) =>

@@ -29,6 +29,8 @@ export class KeyManagerApplications {
     private readonly keyManager: KeyManagerClient,
     nodeClient: NodeCredentials | undefined,
     private readonly logger: Logger,
+    /** Where tokens are revoked (the seed's RevokeAPIURL, a gateway's /revoke); undefined: the Key Manager. */
+    private readonly revokeUrl?: string,
   ) {
     this.#tokens = nodeClient ? new NodeTokens(keyManager, nodeClient) : undefined;
   }
@@ -99,8 +101,11 @@ export class KeyManagerApplications {
     form: URLSearchParams,
   ) {
     try {
-      const metadata = await this.keyManager.metadata();
-      const response = await this.keyManager.fetch(metadata[endpoint], {
+      const target =
+        endpoint === 'revocation_endpoint' && this.revokeUrl
+          ? this.revokeUrl
+          : (await this.keyManager.metadata())[endpoint];
+      const response = await this.keyManager.fetch(target, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',

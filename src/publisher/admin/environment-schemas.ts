@@ -1,5 +1,6 @@
 /** Gateway environments as WSO2's admin API v4 defines them (Environment, VHost). */
 import { Type, type Static } from 'typebox';
+import type { Config } from '../../config/schema.js';
 
 const port = Type.Integer({ minimum: 1, maximum: 65535 });
 
@@ -42,3 +43,16 @@ export const DEFAULT_ENVIRONMENT: Environment = {
   gatewayType: 'Regular',
   vhosts: [{ host: 'localhost', httpPort: 8280, httpsPort: 8243 }],
 };
+
+/** An environment of the Publisher's configuration (`publisher.environments`), in the Admin API's shape. */
+export function configuredEnvironment(entry: Config['publisher']['environments'][number]): Environment {
+  return {
+    name: entry.name,
+    displayName: entry.display_name || entry.name,
+    description: 'Defined in the configuration of the Publisher',
+    type: 'hybrid',
+    provider: 'portcullis',
+    gatewayType: 'Regular',
+    vhosts: [{ host: entry.host, httpPort: entry.http_port, httpsPort: entry.https_port }],
+  };
+}

@@ -1,0 +1,24 @@
+/** Which components each profile runs. */
+import type { Profile } from '../config/schema.js';
+
+export const COMPONENT_NAMES = [
+  'key-manager',
+  'publisher',
+  'devportal',
+  'traffic-manager',
+  'gateway',
+] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+
+const PROFILE_COMPONENTS: Record<Profile, readonly ComponentName[]> = {
+  all: COMPONENT_NAMES,
+  'key-manager': ['key-manager'],
+  publisher: ['publisher'],
+  devportal: ['devportal'],
+  'traffic-manager': ['traffic-manager'],
+  gateway: ['gateway'],
+};
+
+export function componentsOf(profile: Profile): readonly ComponentName[] {
+  return PROFILE_COMPONENTS[profile];
+}

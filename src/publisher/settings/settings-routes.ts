@@ -1,0 +1,42 @@
+/**
+ * GET /api/am/publisher/v4/settings (WSO2's Settings): where the Developer Portal is (the seed's APIStore URL)
+ * and the gateway environments APIs can be deployed to, for the Publisher's portal and scripts.
+ */
+import { Type } from 'typebox';
+import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
+import type { App } from '../../platform/http-server.js';
+import { MANAGEMENT_SCOPES } from '../../key-manager/scopes.js';
+import { EnvironmentSchema } from '../admin/environment-schemas.js';
+import type { EnvironmentService } from '../admin/environment-service.js';
+import { PUBLISHER_BASE } from '../apis/api-route-guards.js';
+
+/** The management scopes a Publisher user may ask for (the node clients' own scope is not one). */
+const SCOPES = MANAGEMENT_SCOPES.filter((scope) => scope.startsWith('apim:'));
+
+const SettingsSchema = Type.Object({
+  devportalUrl: Type.String(),
+  environment: Type.Array(EnvironmentSchema),
+  gatewayTypes: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  authorizationHeader: Type.String(),
+});
+
+export function registerSettingsRoutes(
+  app: App,
+  environments: EnvironmentService,
+  check: BearerCheck,
+  devportalUrl: string,
+): void {
+  const view = requireAnyScope(check, ['apim:api_view', 'apim:api_create', 'apim:api_publish']);
+  app.get(
+    `${PUBLISHER_BASE}/settings`,
+    { onRequest: view, schema: { response: { 200: SettingsSchema } } },
+    async () => ({
+      devportalUrl,
+      environment: await environments.list(),
+      gatewayTypes: ['Regular'],
+      scopes: SCOPES,
+      authorizationHeader: 'Authorization',
+    }),
+  );
+}
