@@ -1,6 +1,7 @@
 /** Error responses of the OAuth endpoints: RFC 6749 §5.2 JSON, never cached, with the headers each error needs. */
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { App } from '../../platform/http-server.js';
+import { isDatabaseUnavailable } from '../../store/database.js';
 import { InvalidClient, InvalidRequest, OAuthError, RequestTooLarge, SlowDown } from './errors.js';
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError) {
@@ -34,6 +35,13 @@ export function useOAuthErrors(app: App): void {
       return sendOAuthError(reply, oauthError);
     }
     request.log.error({ err: error }, 'oauth endpoint failed');
+    if (isDatabaseUnavailable(error)) {
+      // RFC 6749 §4.1.2.1's temporarily_unavailable: the client may try again (another node may answer).
+      return reply.code(503).header('cache-control', 'no-store').header('retry-after', '5').send({
+        error: 'temporarily_unavailable',
+        error_description: 'the database is not reachable; try again shortly',
+      });
+    }
     return reply
       .code(500)
       .header('cache-control', 'no-store')
