@@ -32,6 +32,14 @@ export function readPid(file: string): number | undefined {
 export const nodePid = (name: string) => readPid(pidFile(name));
 
 /**
+ * This process's environment without its PORTCULLIS_ variables: a node's settings come from its config file
+ * only (the caller's own overrides, or the cluster tool's variables, would otherwise reach every node).
+ */
+function nodeEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PORTCULLIS_')));
+}
+
+/**
  * Starts a node in the background, detached (it outlives this process), its output appended to its log. The
  * node runs from the TypeScript sources, so the cluster always runs the code of this checkout.
  */
@@ -41,7 +49,7 @@ export function spawnNode(spec: NodeSpec, env: NodeJS.ProcessEnv = {}): number {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(REPO_DIR, 'src/cli/main.ts'), 'start', '--config', configFile(spec.name)],
-      { cwd: REPO_DIR, detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } },
+      { cwd: REPO_DIR, detached: true, stdio: ['ignore', log, log], env: { ...nodeEnvironment(), ...env } },
     );
     child.unref();
     if (!child.pid) throw new Error(`could not start node ${spec.name}`);
