@@ -140,7 +140,9 @@ async function create(context: NodeContext): Promise<Component> {
     });
   };
 
-  readiness.add('gatewayState', () => state.snapshotAt > 0);
+  // Ready once its listeners answer with a state (pulled, or saved when the Publisher could not be reached).
+  let listening = false;
+  readiness.add('gatewayState', () => listening && state.snapshotAt > 0);
   const gatewayUrls: Record<string, string> = {};
 
   return {
@@ -185,6 +187,14 @@ async function create(context: NodeContext): Promise<Component> {
         buffered ??= [];
         refresh();
       });
+      // Pull before listening: a restarted gateway must not answer from the state it saved before going down
+      // (an API redeployed meanwhile, a new subscription). The first pull usually takes milliseconds; a
+      // Publisher that is down must not hold the start, so after a while the saved state is served.
+      refresh();
+      await Promise.race([
+        pulling,
+        new Promise((resolve) => setTimeout(resolve, FIRST_PULL_WAIT_MS).unref()),
+      ]);
       await servers.bind();
       for (const protocol of ['http', 'https'] as const) {
         gatewayUrls[protocol] = servers.url(protocol, config.node.hostname) as string;
@@ -193,12 +203,7 @@ async function create(context: NodeContext): Promise<Component> {
         if (tokenProxy.handles(req, res)) return;
         handler.handle(req, res, 'encrypted' in req.socket ? 'https' : 'http');
       });
-      refresh();
-      // The first pull usually takes milliseconds; a Publisher that is down must not hold the node's start.
-      await Promise.race([
-        pulling,
-        new Promise((resolve) => setTimeout(resolve, FIRST_PULL_WAIT_MS).unref()),
-      ]);
+      listening = true;
     },
     describe: () => [
       `gateway     ${gatewayUrls.https ?? ''}  ${gatewayUrls.http ?? ''} (environment ${config.gateway.environment}; metrics ${urls.http}/metrics)`,

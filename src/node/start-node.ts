@@ -41,7 +41,7 @@ export function nodeName(config: Config): string {
 
 export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
   const database = openDatabase({
-    onIdleError: (err) => logger.warn({ err }, 'PostgreSQL closed an idle connection; it will be replaced'),
+    onIdleError: (err) => logger.warn({ err }, 'a PostgreSQL connection failed; the pool replaces it'),
     url: config.database.url,
     dataDir: config.data_dir,
     poolSize: config.database.pool_size,

@@ -61,7 +61,10 @@ async function create(context: NodeContext): Promise<Component> {
   const { check, keyManager } = await remoteBearerCheck(context, log);
   // The seed's APIStore URL: the configured Developer Portal, else this node's when it runs one.
   const runsDevportal = componentsOf(config.node.profile).includes('devportal');
-  const devportalBase = config.services.devportal_url || (runsDevportal ? urls.https : '');
+  const devportalBase = (config.services.devportal_url || (runsDevportal ? urls.https : '')).replace(
+    /\/+$/,
+    '',
+  );
   const devportalUrl = devportalBase ? `${devportalBase}/devportal` : '';
   return {
     name: 'publisher',

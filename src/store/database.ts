@@ -28,9 +28,9 @@ export interface DatabaseOptions {
 
 const INT8_OID = 20;
 
-/** Node's socket errors and PostgreSQL's connection (08…) and shutdown (57P0…) classes. */
+/** Node's socket errors, PostgreSQL's connection (08…) and shutdown (57P0…) classes, too many connections. */
 const UNAVAILABLE_CODES =
-  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\w{3}|57P0[1-3])$/;
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|08\w{3}|57P0[1-3]|53300)$/;
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
 
@@ -68,6 +68,9 @@ function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) =
   // An idle connection that the server closes (a restart, a failover) is dropped by the pool and replaced on
   // the next query; without a listener, node would treat its 'error' event as fatal and end the process.
   pool.on('error', onIdleError);
+  // A connection that drops under a running query fails that query, and its client also emits 'error': with
+  // no listener there that would end the process too. The pool discards the client when it is released.
+  pool.on('connect', (client) => client.on('error', onIdleError));
   return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -116,8 +116,18 @@ export class KeyManagerApplications {
       if (response.status >= 500) throw new Error(`the Key Manager answered ${response.status}`);
       return { status: response.status, body: await response.json().catch(() => ({})) };
     } catch (err) {
-      this.logger.error({ err }, 'the Key Manager failed a token request');
-      throw new ServiceUnavailable(UNREACHABLE);
+      const viaRevokeUrl = endpoint === 'revocation_endpoint' && this.revokeUrl;
+      this.logger.error(
+        { err, url: viaRevokeUrl ? this.revokeUrl : undefined },
+        viaRevokeUrl
+          ? 'the revoke URL (services.revoke_url) failed'
+          : 'the Key Manager failed a token request',
+      );
+      throw new ServiceUnavailable(
+        viaRevokeUrl
+          ? 'The revocation service (services.revoke_url) cannot be reached; try again shortly.'
+          : UNREACHABLE,
+      );
     }
   }
 

@@ -204,8 +204,16 @@ export class AccessTokenVerifier {
   async #verifyJwt(token: string, now: number): Promise<AccessToken | undefined> {
     const metadata = await this.keyManager.metadata();
     this.#jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri), {
-      [customFetch]: (url: string, init: RequestInit) =>
-        this.keyManager.fetch(url, init as never) as unknown as Promise<Response>,
+      // A Key Manager that cannot serve its keys (down, no database) says nothing about the token: a plain
+      // error (not jose's, which would read as an invalid token) makes the caller answer 503, not 401.
+      [customFetch]: async (url: string, init: RequestInit) => {
+        const response = (await this.keyManager.fetch(url, init as never)) as unknown as Response;
+        if (response.status !== 200) {
+          await response.body?.cancel();
+          throw new Error(`the Key Manager answered ${response.status} for its JWKS`);
+        }
+        return response;
+      },
     });
     let payload: JWTPayload;
     try {
@@ -217,6 +225,8 @@ export class AccessTokenVerifier {
         currentDate: new Date(now),
       }));
     } catch (err) {
+      if (err instanceof joseErrors.JWKSTimeout)
+        throw new Error('the Key Manager did not send its JWKS in time');
       if (err instanceof joseErrors.JOSEError) return undefined;
       throw err;
     }
