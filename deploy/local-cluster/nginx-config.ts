@@ -17,8 +17,12 @@ const KEY_MANAGER_RETRY = 'error timeout http_503 non_idempotent';
 /** A gateway's 5xx may come from the backend: only a connection that fails moves (idempotent) calls. */
 const GATEWAY_RETRY = 'error timeout';
 
-const servers = (ports: number[]) =>
-  ports.map((port) => `    server 127.0.0.1:${port} max_fails=1 fail_timeout=2s;`).join('\n');
+/**
+ * maxFails 0 for the Key Managers: their 503s (no database) are answers, and must not take every Key Manager
+ * out of the pool (nginx would then answer its own 502 page).
+ */
+const servers = (ports: number[], maxFails: number) =>
+  ports.map((port) => `    server 127.0.0.1:${port} max_fails=${maxFails} fail_timeout=2s;`).join('\n');
 
 const proxied = (upstream: string, tls: boolean, nextUpstream: string) => `
     location / {
@@ -65,15 +69,24 @@ http {
   scgi_temp_path ${path.join(NGINX_DIR, 'tmp', 'scgi')};
 
   upstream key_managers {
-${servers(keyManagers.map((n) => n.httpsPort))}
+${servers(
+  keyManagers.map((n) => n.httpsPort),
+  0,
+)}
     keepalive 16;
   }
   upstream gateways_http {
-${servers(gateways.map((g) => g.httpPort))}
+${servers(
+  gateways.map((g) => g.httpPort),
+  1,
+)}
     keepalive 64;
   }
   upstream gateways_https {
-${servers(gateways.map((g) => g.httpsPort))}
+${servers(
+  gateways.map((g) => g.httpsPort),
+  1,
+)}
     keepalive 64;
   }
 

@@ -13,13 +13,20 @@ const run = promisify(execFile);
 export const pidFile = (name: string) => path.join(nodeDir(name), 'pid');
 export const logFile = (name: string) => path.join(nodeDir(name), 'node.log');
 
+/** True while the process runs (a killed one that is not reaped yet, a zombie, is not running). */
 export function isAlive(pid: number | undefined): pid is number {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // The state follows the command name in parentheses: "<pid> (<comm>) <state> …".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all there is
   }
 }
 

@@ -24,6 +24,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const available = nginx && (await postgresAvailable()) && (await rabbitmqAvailable());
   project.provide('clusterUp', available);
   if (!available) return undefined;
+  // Nodes left running by an earlier `up` may run older code than this checkout: start them afresh.
+  await down();
   await up();
   return () => down();
 }
