@@ -56,8 +56,28 @@ export async function openMigratedDatabase(config: Config, logger: Logger): Prom
   }
 }
 
+/** A node of one component that shares nothing with others is almost always a configuration mistake. */
+function warnAboutLoneNode(config: Config, needsDatabase: boolean, logger: Logger): void {
+  const { profile } = config.node;
+  if (profile === 'all') return;
+  if (config.event_hub.type === 'in-process') {
+    logger.warn(
+      { profile },
+      "event_hub.type is in-process on a single-component node: it sees no other node's events (set rabbitmq)",
+    );
+  }
+  if (needsDatabase && !config.database.url) {
+    logger.warn(
+      { profile },
+      'database.url is empty: this node uses its own SQLite file, which no other node shares (set postgres://…)',
+    );
+  }
+}
+
 export async function startNode(config: Config, logger: Logger): Promise<RunningNode> {
   const names = componentsOf(config.node.profile);
+  const needsDatabase = names.some((n) => COMPONENTS[n].needsDatabase);
+  warnAboutLoneNode(config, needsDatabase, logger);
   mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
   const tls = await ensureNodeCertificates({
     certsDir: path.join(config.data_dir, 'certs'),
@@ -85,7 +105,6 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
   };
   try {
     const readiness = new Readiness();
-    const needsDatabase = names.some((n) => COMPONENTS[n].needsDatabase);
     if (needsDatabase) readiness.add('database', () => database?.ping() ?? false);
     readiness.add('eventHub', () => hub?.isReady() ?? false);
     // The ports come first: while the node waits for its database and broker, /health/ready says what it
