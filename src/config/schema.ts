@@ -9,6 +9,7 @@ export const PROFILES = [
   'key-manager',
   'publisher',
   'devportal',
+  'analytics',
   'traffic-manager',
   'gateway',
 ] as const;
@@ -238,6 +239,11 @@ export const ConfigSchema = Type.Object(
           description:
             'Accept credentials (token, authorize, revoke, introspect, registration, users) on the plain-HTTP listener; off: HTTPS only (RFC 6749 section 3.1).',
         }),
+        portal_urls: Type.Array(Type.String({ pattern: '^https://[^/]+(/.*)?$' }), {
+          default: [],
+          description:
+            'Base URLs (https://host:port) the web portals are reached at besides this node, services.publisher_url and services.devportal_url (a load balancer, a public host name): where sign-in may return to.',
+        }),
       },
       'The OAuth2 authorization server.',
     ),
@@ -277,8 +283,43 @@ export const ConfigSchema = Type.Object(
           description:
             'PEM private key (EC P-256 or RSA) that signs backend JWTs; empty: one generated in the data dir. Its public key is served at /gateway/jwks.',
         }),
+        cors: Type.Boolean({
+          default: true,
+          description:
+            "Answer cross-origin requests (CORS) for APIs whose own corsConfiguration is off, with the cors_allow_* below (WSO2's [apim.cors]); off: only APIs that enable CORS answer them.",
+        }),
+        cors_allow_origins: Type.Array(Type.String({ minLength: 1 }), {
+          default: ['*'],
+          description: 'Origins allowed by the gateway-wide CORS policy; `*`: any.',
+        }),
+        cors_allow_methods: Type.Array(Type.String({ pattern: '^[A-Z]{1,20}$' }), {
+          default: ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
+          description: 'Methods a preflight allows under the gateway-wide CORS policy.',
+        }),
+        cors_allow_headers: Type.Array(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$" }), {
+          default: ['authorization', 'Access-Control-Allow-Origin', 'Content-Type', 'SOAPAction', 'apikey'],
+          description: 'Request headers a preflight allows under the gateway-wide CORS policy.',
+        }),
       },
       'The data plane (profile gateway).',
+    ),
+    analytics: section(
+      {
+        retention_days: Type.Integer({
+          minimum: 1,
+          maximum: 3650,
+          default: 30,
+          description: 'Days the per-minute request rollups are kept; older ones are deleted hourly.',
+        }),
+        flush_delay_seconds: Type.Integer({
+          minimum: 0,
+          maximum: 600,
+          default: 10,
+          description:
+            "Seconds after a minute ends before its rollup is written, so that the gateways' late events are in it (later ones are written in a row of their own).",
+        }),
+      },
+      'Request analytics (profile analytics): rollups per minute in the database.',
     ),
   },
   { additionalProperties: false },

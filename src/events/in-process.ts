@@ -3,7 +3,13 @@
  * that every hub implementation shares.
  */
 import type { Logger } from 'pino';
-import type { EventHandler, EventHub, Subscription } from './hub.js';
+import {
+  checkGroup,
+  type EventHandler,
+  type EventHub,
+  type SubscribeOptions,
+  type Subscription,
+} from './hub.js';
 import type { EventTopic, HubEvent } from './topics.js';
 
 /** Told about a handler that threw or rejected; it must not throw itself. */
@@ -48,9 +54,19 @@ export async function dispatch(
 
 type Receiver = (topic: EventTopic, json: string) => void;
 
-/** What the hubs of one process share, standing in for a broker: every event reaches every hub. */
+/** The handlers of one group on one topic, across the hubs of a bus, served in turn. */
+interface Group {
+  members: Receiver[];
+  next: number;
+}
+
+/**
+ * What the hubs of one process share, standing in for a broker: every event reaches every hub, and one
+ * member of each group (round-robin), as a shared queue would.
+ */
 export class InProcessBus {
   private readonly receivers = new Set<Receiver>();
+  private readonly groups = new Map<EventTopic, Map<string, Group>>();
 
   attach(receiver: Receiver): void {
     this.receivers.add(receiver);
@@ -60,8 +76,26 @@ export class InProcessBus {
     this.receivers.delete(receiver);
   }
 
+  /** Adds a member to the group of the topic; returns how to leave it. */
+  join(topic: EventTopic, name: string, member: Receiver): () => void {
+    const groups = this.groups.get(topic) ?? new Map<string, Group>();
+    this.groups.set(topic, groups);
+    const group = groups.get(name) ?? { members: [], next: 0 };
+    groups.set(name, group);
+    group.members.push(member);
+    return () => {
+      const index = group.members.indexOf(member);
+      if (index >= 0) group.members.splice(index, 1);
+      if (group.members.length === 0 && groups.get(name) === group) groups.delete(name);
+    };
+  }
+
   send(topic: EventTopic, json: string): void {
     for (const receiver of this.receivers) receiver(topic, json);
+    for (const group of this.groups.get(topic)?.values() ?? []) {
+      const member = group.members[group.next++ % group.members.length];
+      member?.(topic, json);
+    }
   }
 }
 
@@ -77,6 +111,8 @@ export class InProcessEventHub implements EventHub {
   private readonly onHandlerError: HandlerErrorListener;
   private readonly subscriptions = new Map<EventTopic, Set<HandlerEntry>>();
   private readonly reconnectListeners: Array<() => void> = [];
+  /** How to leave each group this hub's handlers joined. */
+  private readonly memberships = new Set<() => void>();
   private readonly receiver: Receiver = (topic, json) => this.receive(topic, json);
   private closed = false;
 
@@ -96,9 +132,26 @@ export class InProcessEventHub implements EventHub {
     queueMicrotask(() => this.bus.send(topic, json));
   }
 
-  async subscribe(topic: EventTopic, handler: EventHandler): Promise<Subscription> {
+  async subscribe(
+    topic: EventTopic,
+    handler: EventHandler,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
     this.assertOpen(`subscribe to topic "${topic}"`);
+    checkGroup(options.group);
     const entry = { handler };
+    if (options.group !== undefined) {
+      const leave = this.bus.join(topic, options.group, (_topic, json) => {
+        if (!this.closed) void dispatch([entry], topic, JSON.parse(json) as HubEvent, this.onHandlerError);
+      });
+      this.memberships.add(leave);
+      return {
+        unsubscribe: async () => {
+          leave();
+          this.memberships.delete(leave);
+        },
+      };
+    }
     const entries = this.subscriptions.get(topic) ?? new Set();
     entries.add(entry);
     this.subscriptions.set(topic, entries);
@@ -122,6 +175,8 @@ export class InProcessEventHub implements EventHub {
     this.closed = true;
     this.bus.detach(this.receiver);
     this.subscriptions.clear();
+    for (const leave of this.memberships) leave();
+    this.memberships.clear();
   }
 
   private receive(topic: EventTopic, json: string): void {

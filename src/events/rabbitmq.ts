@@ -6,12 +6,31 @@
  * each other's events. The queues are exclusive and auto-delete, so a dead node leaves
  * nothing behind, and events missed while disconnected are simply lost: `onReconnect` listeners are
  * told after each reconnection (once the queues are bound again) so they can pull a fresh snapshot.
+ *
+ * A subscription with a group (competing consumers) instead shares the durable queue
+ * `<cluster>.<topic>:<group>` with the same group's subscriptions on every node (`:` cannot occur in a node
+ * name, so it never meets a node's queue); each message goes to one of them and is acknowledged once
+ * handled, so events published while no member runs wait for one. The queue keeps at most
+ * GROUP_QUEUE_MAX_LENGTH messages (the oldest go first), so that a group nobody serves any more cannot fill
+ * the broker.
  */
-import { Connection, type AsyncMessage, type Consumer, type Publisher } from 'rabbitmq-client';
+import {
+  Connection,
+  ConsumerStatus,
+  type AsyncMessage,
+  type Consumer,
+  type Publisher,
+} from 'rabbitmq-client';
 import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
 import { dispatch, logHandlerErrors, type HandlerEntry, type HandlerErrorListener } from './in-process.js';
-import type { EventHandler, EventHub, Subscription } from './hub.js';
+import {
+  checkGroup,
+  type EventHandler,
+  type EventHub,
+  type SubscribeOptions,
+  type Subscription,
+} from './hub.js';
 import { EVENT_TOPICS, HubEventSchema, type EventTopic, type HubEvent } from './topics.js';
 
 export interface RabbitMqEventHubOptions {
@@ -37,9 +56,16 @@ export interface RabbitMqEventHubOptions {
   onHandlerError?: HandlerErrorListener;
 }
 
-/** One queue and consumer per topic, shared by all of the hub's handlers of that topic. */
+/** Messages a group's queue keeps while its members fall behind or are all gone. */
+export const GROUP_QUEUE_MAX_LENGTH = 100_000;
+/** Unacknowledged messages a group member holds at once: the rest stay for the other members. */
+const GROUP_PREFETCH = 100;
+
+/** One queue and consumer per topic (and per group), shared by all of the hub's handlers of it. */
 interface TopicQueue {
   consumer: Consumer;
+  /** Set for a group's shared queue. */
+  group: string | undefined;
   handlers: Set<HandlerEntry>;
   /** Settles when the queue is first bound (or cannot be). */
   bound: Promise<void>;
@@ -125,7 +151,8 @@ export class RabbitMqEventHub implements EventHub {
   private readonly closeTimeoutMs: number;
   private readonly connection: Connection;
   private readonly publisher: Publisher;
-  private readonly topics = new Map<EventTopic, TopicQueue>();
+  /** By `<topic>` for the node's own queues, `<topic>:<group>` for groups' shared ones. */
+  private readonly topics = new Map<string, TopicQueue>();
   private readonly reconnectListeners: Array<() => void> = [];
   private readonly logger: Logger;
   private readonly onHandlerError: HandlerErrorListener;
@@ -209,10 +236,17 @@ export class RabbitMqEventHub implements EventHub {
     }
   }
 
-  async subscribe(topic: EventTopic, handler: EventHandler): Promise<Subscription> {
-    const action = `subscribe to topic "${topic}"`;
+  async subscribe(
+    topic: EventTopic,
+    handler: EventHandler,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    const { group } = options;
+    const action = `subscribe to topic "${topic}"${group === undefined ? '' : ` in group "${group}"`}`;
     this.assertOpen(action);
-    const queue = this.topics.get(topic) ?? this.bindQueue(topic);
+    checkGroup(group);
+    const key = group === undefined ? topic : `${topic}:${group}`;
+    const queue = this.topics.get(key) ?? this.bindQueue(topic, key, group);
     const entry = { handler };
     queue.handlers.add(entry);
     try {
@@ -224,10 +258,15 @@ export class RabbitMqEventHub implements EventHub {
       });
     }
     return {
-      // The queue stays bound without handlers until close: rebinding on the next subscribe would race
-      // with the auto-delete of the old queue, and there are only a few topics.
       unsubscribe: async () => {
         queue.handlers.delete(entry);
+        // A group's last member here stops consuming, so that the other nodes' members get the messages.
+        // A node's own queue stays bound without handlers until close: rebinding on the next subscribe would
+        // race with the auto-delete of the old queue, and there are only a few topics.
+        if (queue.group !== undefined && queue.handlers.size === 0 && this.topics.get(key) === queue) {
+          this.topics.delete(key);
+          await queue.consumer.close();
+        }
       },
     };
   }
@@ -267,21 +306,49 @@ export class RabbitMqEventHub implements EventHub {
     return `${this.cluster}.${topic}`;
   }
 
-  private bindQueue(topic: EventTopic): TopicQueue {
+  private bindQueue(topic: EventTopic, key: string, group: string | undefined): TopicQueue {
     const exchange = this.exchange(topic);
-    const queueName = `${exchange}.${this.nodeId}`;
     const handlers: TopicQueue['handlers'] = new Set();
-    const consumer = this.connection.createConsumer(
-      {
-        queue: queueName,
-        queueOptions: { exclusive: true, autoDelete: true, durable: false },
-        exchanges: [{ exchange, type: 'fanout', durable: true }],
-        queueBindings: [{ exchange, queue: queueName }],
-        // Nothing to redeliver: the queue dies with the connection, and handler failures are reported.
-        noAck: true,
-      },
-      (message) => this.receive(topic, handlers, message),
-    );
+    let turn = 0;
+    // A group's message is for one of its handlers: on this node too, they take turns.
+    const receivers = (): Iterable<HandlerEntry> => {
+      if (group === undefined) return handlers;
+      const list = [...handlers];
+      const one = list[turn++ % list.length];
+      return one ? [one] : [];
+    };
+    const receive = (message: AsyncMessage) => this.receive(topic, receivers(), message);
+    const consumer =
+      group === undefined
+        ? this.connection.createConsumer(
+            {
+              queue: `${exchange}.${this.nodeId}`,
+              queueOptions: { exclusive: true, autoDelete: true, durable: false },
+              exchanges: [{ exchange, type: 'fanout', durable: true }],
+              queueBindings: [{ exchange, queue: `${exchange}.${this.nodeId}` }],
+              // Nothing to redeliver: the queue dies with the connection, and handler failures are reported.
+              noAck: true,
+            },
+            receive,
+          )
+        : this.connection.createConsumer(
+            {
+              queue: `${exchange}:${group}`,
+              queueOptions: {
+                durable: true,
+                exclusive: false,
+                autoDelete: false,
+                arguments: { 'x-max-length': GROUP_QUEUE_MAX_LENGTH },
+              },
+              qos: { prefetchCount: GROUP_PREFETCH },
+              exchanges: [{ exchange, type: 'fanout', durable: true }],
+              queueBindings: [{ exchange, queue: `${exchange}:${group}` }],
+              // Handler failures are reported, not retried: redelivering would only fail again.
+              requeue: false,
+            },
+            // A message that arrives after the last handler left goes back for another member.
+            (message) => (handlers.size === 0 ? ConsumerStatus.REQUEUE : receive(message)),
+          );
     const bound = new Promise<void>((resolve, reject) => {
       consumer.once('ready', resolve);
       consumer.once('error', reject);
@@ -289,7 +356,7 @@ export class RabbitMqEventHub implements EventHub {
         once: true,
       });
     });
-    const queue: TopicQueue = { consumer, handlers, bound };
+    const queue: TopicQueue = { consumer, group, handlers, bound };
     consumer.on('ready', () => this.rebound(queue));
     consumer.on('error', (err: unknown) => {
       if (!this.closed)
@@ -298,17 +365,17 @@ export class RabbitMqEventHub implements EventHub {
     bound.catch(() => {
       if (this.closed) return;
       // A queue that could not be bound is dropped, so that the next subscribe tries again.
-      if (this.topics.get(topic) === queue) this.topics.delete(topic);
+      if (this.topics.get(key) === queue) this.topics.delete(key);
       this.rebound(queue);
       consumer.close().catch(() => undefined);
     });
-    this.topics.set(topic, queue);
+    this.topics.set(key, queue);
     return queue;
   }
 
   private receive(
     topic: EventTopic,
-    handlers: TopicQueue['handlers'],
+    handlers: Iterable<HandlerEntry>,
     message: AsyncMessage,
   ): Promise<void> | void {
     const event: unknown = message.body;

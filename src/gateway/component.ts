@@ -2,7 +2,8 @@
  * The Gateway as a node component: the APIs of one gateway environment on their own ports (8280 HTTP, 8243
  * HTTPS), served from memory. On start it serves the snapshot saved on disk (if any), pulls a fresh one from
  * the Publisher's internal data API, and follows events; each event-hub reconnection pulls again.
- * Its management port keeps health, Prometheus metrics (/metrics) and the backend JWT's key (/gateway/jwks).
+ * Its management port keeps health, Prometheus metrics (the node's /metrics, where the gateway's series are
+ * added) and the backend JWT's key (/gateway/jwks).
  */
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
@@ -14,6 +15,7 @@ import type { HubEvent } from '../events/topics.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { RequestHandler } from './pipeline/request-handler.js';
 import { RequestEvents } from './request-events.js';
+import { gatewayCorsPolicy } from './pipeline/cors.js';
 import { EventFollower } from './state/event-follower.js';
 import { RuntimeState } from './state/runtime-state.js';
 import { CountSync } from './throttling/count-sync.js';
@@ -41,7 +43,11 @@ async function create(context: NodeContext): Promise<Component> {
   const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
   const verifier = new AccessTokenVerifier(keyManager, nodeClient);
   const http = clusterFetch(ca);
-  const state = new RuntimeState(config.gateway.environment, config.gateway.backend_timeout);
+  const state = new RuntimeState(
+    config.gateway.environment,
+    config.gateway.backend_timeout,
+    gatewayCorsPolicy(config.gateway),
+  );
   const source = new SnapshotSource(
     config.services.publisher_url || urls.https,
     config.gateway.environment,
@@ -49,7 +55,7 @@ async function create(context: NodeContext): Promise<Component> {
     new NodeTokens(keyManager, nodeClient),
     config.data_dir,
   );
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics(context.metrics, state);
   const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
   const upstream = new Upstream();
   const throttling = new Throttling(state);
@@ -148,13 +154,6 @@ async function create(context: NodeContext): Promise<Component> {
   return {
     name: 'gateway',
     register(app: App) {
-      app.get('/metrics', async (_request, reply) => {
-        metrics.snapshotAge.set(state.snapshotAt > 0 ? (Date.now() - state.snapshotAt) / 1000 : -1);
-        metrics.deployedApis.set(state.apis.size);
-        return reply
-          .header('content-type', metrics.registry.contentType)
-          .send(await metrics.registry.metrics());
-      });
       // The public key of backend JWTs, for backends to verify them (an empty set while they are off).
       app.get('/gateway/jwks', async (_request, reply) =>
         reply.header('cache-control', 'public, max-age=300').send({

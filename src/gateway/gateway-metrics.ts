@@ -1,9 +1,10 @@
 /**
- * Prometheus metrics of a gateway, served at /metrics on its management port. The per-request series
+ * Prometheus metrics of a gateway, in the node's registry (served at /metrics on its management port). The
+ * per-request series
  * (requests by API and status class, latency histogram by API) are counted in plain numbers on the hot path
  * and turned into prom-client's series only when scraped: prom-client hashes the labels on every call.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -85,35 +86,52 @@ class LatencyHistogram extends Histogram<'api'> {
   }
 }
 
-export class GatewayMetrics {
-  readonly registry = new Registry();
-  readonly #counts = new Map<string, ApiCounts>();
-  readonly requests = new RequestCounter(this.registry, this.#counts);
-  readonly latency = new LatencyHistogram(this.registry, this.#counts);
-  readonly upstreamErrors = new Counter({
-    name: 'portcullis_gateway_upstream_errors_total',
-    help: 'Backends that could not be reached or timed out.',
-    labelNames: ['api', 'kind'] as const,
-    registers: [this.registry],
-  });
-  readonly droppedEvents = new Counter({
-    name: 'portcullis_gateway_request_events_dropped_total',
-    help: 'Request events dropped (queue full or event hub down).',
-    registers: [this.registry],
-  });
-  readonly snapshotAge = new Gauge({
-    name: 'portcullis_gateway_snapshot_age_seconds',
-    help: 'Age of the snapshot the gateway serves from (events keep it fresh in between).',
-    registers: [this.registry],
-  });
-  readonly deployedApis = new Gauge({
-    name: 'portcullis_gateway_deployed_apis',
-    help: 'APIs this gateway serves.',
-    registers: [this.registry],
-  });
+/** What the gauges read of the gateway's state when scraped. */
+export interface GatewayStateFigures {
+  /** Milliseconds since the epoch when the snapshot served was made; 0 while there is none. */
+  readonly snapshotAt: number;
+  readonly apis: { readonly size: number };
+}
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'portcullis_' });
+export class GatewayMetrics {
+  readonly #counts = new Map<string, ApiCounts>();
+  readonly requests: RequestCounter;
+  readonly latency: LatencyHistogram;
+  readonly upstreamErrors: Counter<'api' | 'kind'>;
+  readonly droppedEvents: Counter;
+  readonly snapshotAge: Gauge;
+  readonly deployedApis: Gauge;
+
+  constructor(registry: Registry, state: GatewayStateFigures) {
+    this.requests = new RequestCounter(registry, this.#counts);
+    this.latency = new LatencyHistogram(registry, this.#counts);
+    this.upstreamErrors = new Counter({
+      name: 'portcullis_gateway_upstream_errors_total',
+      help: 'Backends that could not be reached or timed out.',
+      labelNames: ['api', 'kind'] as const,
+      registers: [registry],
+    });
+    this.droppedEvents = new Counter({
+      name: 'portcullis_gateway_request_events_dropped_total',
+      help: 'Request events dropped (queue full or event hub down).',
+      registers: [registry],
+    });
+    this.snapshotAge = new Gauge({
+      name: 'portcullis_gateway_snapshot_age_seconds',
+      help: 'Age of the snapshot the gateway serves from (events keep it fresh in between); -1 before the first.',
+      registers: [registry],
+      collect() {
+        this.set(state.snapshotAt > 0 ? (Date.now() - state.snapshotAt) / 1000 : -1);
+      },
+    });
+    this.deployedApis = new Gauge({
+      name: 'portcullis_gateway_deployed_apis',
+      help: 'APIs this gateway serves.',
+      registers: [registry],
+      collect() {
+        this.set(state.apis.size);
+      },
+    });
   }
 
   /** Counts one answered request of an API (by status class) and its duration. */

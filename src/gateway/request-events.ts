@@ -3,40 +3,10 @@
  * request path: a bounded queue flushed every 200 ms or at 100 events. A full queue or a failed publish drops
  * events and counts them; it never blocks or fails a request.
  */
-import { Type, type Static } from 'typebox';
 import type { EventHub } from '../events/hub.js';
+import { REQUEST_BATCH, type RequestEvent } from '../events/request-event.js';
 import { newEvent } from '../events/topics.js';
 import type { Logger } from '../platform/logger.js';
-
-export const REQUEST_BATCH = 'REQUEST_BATCH';
-
-export const RequestEventSchema = Type.Object({
-  timestamp: Type.Integer(),
-  apiId: Type.String(),
-  apiName: Type.String(),
-  apiVersion: Type.String(),
-  apiContext: Type.String(),
-  /** `GET /menu/{id}`. */
-  operation: Type.String(),
-  applicationId: Type.Union([Type.String(), Type.Null()]),
-  subscriptionPolicy: Type.Union([Type.String(), Type.Null()]),
-  applicationPolicy: Type.Union([Type.String(), Type.Null()]),
-  username: Type.Union([Type.String(), Type.Null()]),
-  keyType: Type.Union([Type.Literal('PRODUCTION'), Type.Literal('SANDBOX'), Type.Null()]),
-  status: Type.Integer(),
-  /** Milliseconds, whole request at the gateway. */
-  latency: Type.Number(),
-  /** Milliseconds from forwarding to the backend's response headers; null when not forwarded. */
-  backendLatency: Type.Union([Type.Number(), Type.Null()]),
-  requestBytes: Type.Integer(),
-  responseBytes: Type.Integer(),
-  clientIp: Type.String(),
-  /** The WSO2 error code the gateway answered, when it answered an error itself. */
-  errorCode: Type.Union([Type.Integer(), Type.Null()]),
-  /** Over its subscription's quota and let through (a tier with stopOnQuotaReach=false): for billing. */
-  overQuota: Type.Boolean(),
-});
-export type RequestEvent = Static<typeof RequestEventSchema>;
 
 const MAX_QUEUED = 10_000;
 /** Events per REQUEST_BATCH: small enough that serialising one batch never stalls requests noticeably. */

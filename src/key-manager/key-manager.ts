@@ -10,6 +10,7 @@ import type { GrantServices } from './oauth/grant.js';
 import { SigningKeys } from './oauth/signing-keys.js';
 import { Tokens } from './oauth/tokens.js';
 import { Revocations } from './revocations.js';
+import type { TokenMetrics } from './token-metrics.js';
 import { LoginThrottle } from './users/login-throttle.js';
 import { UserService } from './users/user-service.js';
 
@@ -22,6 +23,7 @@ export interface KeyManagerOptions {
   issuer: string;
   /** Base URL of the endpoints, e.g. https://km.example.com:9443. */
   baseUrl: string;
+  metrics: TokenMetrics;
 }
 
 export class KeyManager implements GrantServices {
@@ -34,13 +36,15 @@ export class KeyManager implements GrantServices {
   readonly issuer: string;
   readonly baseUrl: string;
   readonly config: Config['key_manager'];
+  readonly metrics: TokenMetrics;
 
   constructor(options: KeyManagerOptions) {
     const { db, hub, logger, config } = options;
     this.config = config;
     this.issuer = options.issuer;
     this.baseUrl = options.baseUrl;
-    this.revocations = new Revocations(db, hub, logger);
+    this.metrics = options.metrics;
+    this.revocations = new Revocations(db, hub, logger, options.metrics);
     const throttle = new LoginThrottle(db, {
       maxFailures: config.max_failed_logins,
       lockoutMs: config.lockout * 1000,

@@ -10,6 +10,7 @@ import { TOKENS_REVOKED, type RevokedTokens, type TokensRevoked } from '../event
 import { newEvent } from '../events/topics.js';
 import type { Logger } from '../platform/logger.js';
 import type { Tables } from '../store/tables.js';
+import type { TokenMetrics } from './token-metrics.js';
 
 type Selector =
   | { column: 'id' | 'family_id' | 'username' | 'client_id'; value: string }
@@ -32,6 +33,7 @@ export class Revocations {
     private readonly db: Kysely<Tables>,
     private readonly hub: EventHub,
     private readonly logger: Logger,
+    private readonly metrics: TokenMetrics,
   ) {}
 
   revokeToken(id: string): Promise<void> {
@@ -83,6 +85,7 @@ export class Revocations {
       return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at }));
     });
     if (tokens.length === 0) return;
+    this.metrics.revoked(reason, tokens.length);
     const payload: TokensRevoked = { tokens, reason, ...(username ? { username } : {}) };
     // Not awaited: a broker outage must not hold up the caller, and the database already has the truth.
     void this.hub.publish('tokenRevocation', newEvent(TOKENS_REVOKED, payload)).catch((err: unknown) => {

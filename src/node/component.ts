@@ -1,4 +1,5 @@
 /** What a component (Key Manager, Publisher, …) is to the node that runs it. */
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { NodeCredentials } from '../platform/auth/node-credentials.js';
 import type { EventHub } from '../events/hub.js';
@@ -16,6 +17,8 @@ export interface NodeContext {
   /** Present for the components that declare `needsDatabase`. */
   database: Database | undefined;
   readiness: Readiness;
+  /** The node's Prometheus registry (served at /metrics): components register their series in it. */
+  metrics: Registry;
   /** This node's own base URLs, e.g. https://localhost:9443. */
   urls: { https: string; http: string };
   /** PEM of the CA that other nodes' certificates are verified against. */

@@ -5,6 +5,8 @@ export const COMPONENT_NAMES = [
   'key-manager',
   'publisher',
   'devportal',
+  // Before the gateway: components close in reverse order, so the gateway's last events are still counted.
+  'analytics',
   'traffic-manager',
   'gateway',
 ] as const;
@@ -15,6 +17,7 @@ const PROFILE_COMPONENTS: Record<Profile, readonly ComponentName[]> = {
   'key-manager': ['key-manager'],
   publisher: ['publisher'],
   devportal: ['devportal'],
+  analytics: ['analytics'],
   'traffic-manager': ['traffic-manager'],
   gateway: ['gateway'],
 };

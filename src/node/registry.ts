@@ -1,4 +1,5 @@
 /** How each component is built. */
+import { analyticsComponent } from '../analytics/component.js';
 import { keyManagerComponent } from '../key-manager/component.js';
 import { publisherComponent } from '../publisher/component.js';
 import { devportalComponent } from '../devportal/component.js';
@@ -11,6 +12,7 @@ export const COMPONENTS: Record<ComponentName, ComponentDefinition> = {
   'key-manager': keyManagerComponent,
   publisher: publisherComponent,
   devportal: devportalComponent,
+  analytics: analyticsComponent,
   'traffic-manager': trafficManagerComponent,
   gateway: gatewayComponent,
 };

@@ -6,15 +6,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Registry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import { createEventHub } from '../events/create.js';
 import type { EventHub } from '../events/hub.js';
+import { MeteredEventHub } from '../events/metered-hub.js';
 import { BrokerConfigError } from '../events/rabbitmq.js';
 import { ensureNodeCertificates } from '../platform/certs.js';
 import { Readiness, registerHealthRoutes, startingHandler } from '../platform/health.js';
 import { createApp, HttpServers } from '../platform/http-server.js';
 import type { Logger } from '../platform/logger.js';
-import { openDatabase, type Database } from '../store/database.js';
+import {
+  createMetricsRegistry,
+  observeHttpRequests,
+  registerMetricsRoute,
+  servingMetrics,
+} from '../platform/metrics.js';
+import { DatabaseMetrics } from '../store/database-metrics.js';
+import { openDatabase, type Database, type QueryObserver } from '../store/database.js';
 import { migrate, SchemaError } from '../store/migrate.js';
 import { retryWithBackoff } from './retry.js';
 import type { Component } from './component.js';
@@ -29,6 +38,8 @@ export interface RunningNode {
   /** PEM of the CA this node trusts (and, unless configured otherwise, that signed its certificate). */
   ca: string;
   components: Component[];
+  /** The node's Prometheus registry, served at /metrics. */
+  metrics: Registry;
   /** Stops accepting, drains in-flight requests, closes components, event hub and database. */
   close(): Promise<void>;
 }
@@ -39,8 +50,13 @@ export function nodeName(config: Config): string {
   );
 }
 
-export async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openMigratedDatabase(
+  config: Config,
+  logger: Logger,
+  onQuery?: QueryObserver,
+): Promise<Database> {
   const database = openDatabase({
+    ...(onQuery ? { onQuery } : {}),
     onIdleError: (err) => logger.warn({ err }, 'a PostgreSQL connection failed; the pool replaces it'),
     url: config.database.url,
     dataDir: config.data_dir,
@@ -104,6 +120,8 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         .catch((err: unknown) => logger.error({ err }, 'close failed'));
   };
   try {
+    const metrics = createMetricsRegistry();
+    const databaseMetrics = needsDatabase ? new DatabaseMetrics(metrics) : undefined;
     const readiness = new Readiness();
     if (needsDatabase) readiness.add('database', () => database?.ping() ?? false);
     readiness.add('eventHub', () => hub?.isReady() ?? false);
@@ -116,20 +134,22 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
       tls,
     });
     await servers.bind();
-    servers.handle(startingHandler(readiness));
+    servers.handle(servingMetrics(metrics, startingHandler(readiness)));
     const urls = {
       https: servers.url('https', config.node.hostname) as string,
       http: servers.url('http', config.node.hostname) as string,
     };
     const retry = { logger, maxDelayMs: START_RETRY_MAX_DELAY_MS };
     if (needsDatabase) {
-      database = await retryWithBackoff('database', () => openMigratedDatabase(config, logger), {
-        ...retry,
-        isFatal: (err) => err instanceof SchemaError,
-      });
+      database = await retryWithBackoff(
+        'database',
+        () => openMigratedDatabase(config, logger, databaseMetrics?.observe),
+        { ...retry, isFatal: (err) => err instanceof SchemaError },
+      );
+      databaseMetrics?.watch(database);
     }
     const nodeId = nodeName(config);
-    hub = await retryWithBackoff(
+    const chosenHub = await retryWithBackoff(
       'event hub',
       () =>
         createEventHub({
@@ -143,9 +163,12 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
       // A broker list that cannot work (bad URLs, mixed credentials) is a configuration error, not a wait.
       { ...retry, isFatal: (err) => err instanceof BrokerConfigError },
     );
-    const eventHub = hub;
+    const eventHub = new MeteredEventHub(chosenHub, metrics);
+    hub = eventHub;
     const app = createApp({ bodyLimit: config.http.body_limit, logger, trustProxy: config.http.trust_proxy });
+    observeHttpRequests(app, metrics);
     registerHealthRoutes(app, readiness);
+    registerMetricsRoute(app, metrics);
     const { node_client_id: clientId, node_client_secret: clientSecret } = config.services;
     let nodeClient = clientId ? { clientId, clientSecret } : undefined;
     for (const name of names) {
@@ -156,6 +179,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
         hub: eventHub,
         database,
         readiness,
+        metrics,
         urls,
         ca: tls.ca,
         tls: { cert: tls.cert, key: tls.key },
@@ -167,7 +191,7 @@ export async function startNode(config: Config, logger: Logger): Promise<Running
     }
     await servers.serve(app);
     for (const component of components) await component.start?.();
-    return { urls, ca: tls.ca, components, close };
+    return { urls, ca: tls.ca, components, metrics, close };
   } catch (err) {
     await close();
     throw err;

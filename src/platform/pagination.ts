@@ -23,6 +23,11 @@ export interface Page<T> {
   pagination: Static<typeof PaginationSchema>;
 }
 
+/** One page of a list held whole: its items from `offset` on, at most `limit` (see pageOf). */
+export function pageOfAll<T>(all: T[], query: { limit: number; offset: number }, path: string): Page<T> {
+  return pageOf(all.slice(query.offset, query.offset + query.limit), all.length, query, path);
+}
+
 /**
  * One page of `total` items, `list` being the items from `offset` on (at most `limit`); links are relative to
  * the API's base path, as WSO2 writes them, and keep the other query parameters.

@@ -4,11 +4,14 @@
  * like any other component would.
  */
 import multipart, { type MultipartFile } from '@fastify/multipart';
+import { AnalyticsQueries } from '../analytics/analytics-queries.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
 import { componentsOf } from '../node/profiles.js';
 import { remoteBearerCheck } from '../platform/auth/remote-bearer-check.js';
 import type { App } from '../platform/http-server.js';
+import { PORTAL_CLIENT_ID, registerPortal } from '../platform/portal-files.js';
 import { ADMIN_BASE } from './admin/admin-base.js';
+import { registerPublisherAnalyticsRoutes } from './analytics/analytics-routes.js';
 import {
   DEFAULT_ADVANCED_POLICIES,
   DEFAULT_APPLICATION_POLICIES,
@@ -57,6 +60,7 @@ async function create(context: NodeContext): Promise<Component> {
   const documents = new DocumentService(database.db);
   const subscriptions = new ProviderSubscriptionService(database.db, hub, log);
   const internalData = new InternalDataService(database.db, environments, policies, denyPolicies);
+  const analytics = new AnalyticsQueries(database.db);
 
   const { check, keyManager } = await remoteBearerCheck(context, log);
   // The seed's APIStore URL: the configured Developer Portal, else this node's when it runs one.
@@ -75,8 +79,22 @@ async function create(context: NodeContext): Promise<Component> {
       registerApiRoutes(app, apis, check);
       registerRevisionRoutes(app, revisions, check);
       registerProviderSubscriptionRoutes(app, subscriptions, check);
+      registerPublisherAnalyticsRoutes(app, apis, analytics, check);
       registerInternalDataRoutes(app, internalData, check);
       registerSettingsRoutes(app, environments, check, devportalUrl);
+      const portalSettings = () => ({
+        keyManagerUrl: keyManager.baseUrl,
+        clientId: PORTAL_CLIENT_ID,
+        devportalUrl,
+      });
+      for (const name of ['publisher', 'admin']) {
+        registerPortal(app, {
+          name,
+          httpsUrl: urls.https,
+          settings: portalSettings,
+          connectTo: () => [new URL(keyManager.baseUrl).origin],
+        });
+      }
       // Definitions and documents arrive as multipart forms: one file and a few fields, none larger than any
       // other request body (see MultipartForm for how a cut field is caught).
       const maxBytes = config.http.body_limit;
@@ -94,7 +112,8 @@ async function create(context: NodeContext): Promise<Component> {
       });
     },
     describe: () => [
-      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents, subscriptions)`,
+      `web         ${urls.https}/publisher/ (Publisher portal)  ${urls.https}/admin/ (Admin portal)`,
+      `publisher   ${urls.https}${PUBLISHER_BASE} (APIs, OpenAPI, lifecycle, revisions, deployments, documents, subscriptions, analytics)`,
       `admin API   ${urls.https}${ADMIN_BASE} (throttling and deny policies, environments)`,
       `internal    ${urls.https}${INTERNAL_BASE} (data for gateways; node clients only)`,
     ],

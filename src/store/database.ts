@@ -2,16 +2,30 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { withStatementCache } from './statement-cache.js';
 import type { Tables } from './tables.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
+/** What PostgreSQL's connection pool says of itself (pg's Pool counts). */
+export interface PoolFigures {
+  /** Connections open, in use or idle. */
+  readonly totalCount: number;
+  readonly idleCount: number;
+  /** Queries waiting for a connection, because all `poolSize` are in use. */
+  readonly waitingCount: number;
+}
+
+/** Told of every query once it has run. */
+export type QueryObserver = (seconds: number, failed: boolean) => void;
+
 export interface Database {
   readonly db: Kysely<Tables>;
   readonly engine: Engine;
+  /** PostgreSQL's connection pool; undefined for SQLite (one connection, no pool). */
+  readonly pool: PoolFigures | undefined;
   /** True when a trivial query succeeds. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -24,6 +38,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Told when PostgreSQL closes an idle connection; the pool recovers by itself. */
   onIdleError?: (err: Error) => void;
+  /** For metrics: Kysely times each query only when someone listens. */
+  onQuery?: QueryObserver;
 }
 
 const INT8_OID = 20;
@@ -43,17 +59,31 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return UNAVAILABLE_MESSAGES.test(err.message);
 }
 
-function openSqlite(file: string): Kysely<Tables> {
+/** Kysely's `log` option, when queries are observed. */
+function logTo(observer: QueryObserver | undefined): { log?: (event: LogEvent) => void } {
+  if (!observer) return {};
+  return { log: (event) => observer(event.queryDurationMillis / 1000, event.level === 'error') };
+}
+
+function openSqlite(file: string, onQuery: QueryObserver | undefined): Kysely<Tables> {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  return new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+    ...logTo(onQuery),
+  });
 }
 
-function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) => void): Kysely<Tables> {
+function openPostgres(
+  url: string,
+  poolSize: number,
+  onIdleError: (err: Error) => void,
+  onQuery: QueryObserver | undefined,
+): { db: Kysely<Tables>; pool: pg.Pool } {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -71,20 +101,25 @@ function openPostgres(url: string, poolSize: number, onIdleError: (err: Error) =
   // A connection that drops under a running query fails that query, and its client also emits 'error': with
   // no listener there that would end the process too. The pool discards the client when it is released.
   pool.on('connect', (client) => client.on('error', onIdleError));
-  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return { db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), ...logTo(onQuery) }), pool };
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
   const engine: Engine = /^postgres(ql)?:\/\//.test(options.url) ? 'postgres' : 'sqlite';
-  const db =
+  const { db, pool } =
     engine === 'postgres'
-      ? openPostgres(options.url, options.poolSize ?? 10, options.onIdleError ?? (() => {}))
-      : openSqlite(
-          options.url ? options.url.slice('sqlite:'.length) : path.join(options.dataDir, 'portcullis.db'),
-        );
+      ? openPostgres(options.url, options.poolSize ?? 10, options.onIdleError ?? (() => {}), options.onQuery)
+      : {
+          db: openSqlite(
+            options.url ? options.url.slice('sqlite:'.length) : path.join(options.dataDir, 'portcullis.db'),
+            options.onQuery,
+          ),
+          pool: undefined,
+        };
   return {
     db,
     engine,
+    pool,
     async ping() {
       try {
         await sql`select 1`.execute(db);

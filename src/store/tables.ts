@@ -226,6 +226,41 @@ export interface RetiredUsernamesTable {
   retired_at: number;
 }
 
+/**
+ * One partial rollup of a minute's requests (docs/analytics.md): queries add up every row of a minute and
+ * dimensions. A request without an application, subscription tier or key type has '' there.
+ */
+export interface AnalyticsMinutesTable {
+  /** Start of the minute. */
+  minute: number;
+  api_id: string;
+  api_name: string;
+  api_version: string;
+  /** With the version: `/pizzashack/1.0.0`. */
+  api_context: string;
+  /** `GET /menu/{id}`. */
+  operation: string;
+  application_id: string;
+  subscription_policy: string;
+  /** PRODUCTION, SANDBOX or ''. */
+  key_type: string;
+  /** 1xx … 5xx. */
+  status_class: string;
+  requests: number;
+  /** Answered 4xx or 5xx. */
+  errors: number;
+  /** Rejected by a throttling limit (also counted in errors). */
+  throttled: number;
+  /** Milliseconds, of this row's requests only: ranges merge latency_histogram instead. */
+  latency_p50: number;
+  latency_p95: number;
+  latency_p99: number;
+  /** JSON `{"<bucket>": count}` of src/analytics/latency-histogram.ts. */
+  latency_histogram: string;
+  request_bytes: number;
+  response_bytes: number;
+}
+
 export interface Tables {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -247,6 +282,7 @@ export interface Tables {
   subscriptions: SubscriptionsTable;
   deny_policies: DenyPoliciesTable;
   retired_usernames: RetiredUsernamesTable;
+  analytics_minutes: AnalyticsMinutesTable;
 }
 
 export type User = Selectable<UsersTable>;

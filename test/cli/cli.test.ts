@@ -107,7 +107,7 @@ describe('portcullis CLI', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toEqual({
         status: 'UP',
-        checks: { database: 'UP', eventHub: 'UP', trafficManager: 'UP', gatewayState: 'UP' },
+        checks: { database: 'UP', eventHub: 'UP', analytics: 'UP', trafficManager: 'UP', gatewayState: 'UP' },
       });
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     } finally {

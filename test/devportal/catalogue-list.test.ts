@@ -25,7 +25,7 @@ describeEachEngine('devportal catalogue: list', (engine) => {
 
   const names = (reply: { body: Json }) => reply.body.list.map((a: Json) => a.name);
 
-  it('each item is an APIInfo: versioned context, tiers, lifecycle, subscription availability', async () => {
+  it('each item is an APIInfo: versioned context, tags, tiers, lifecycle, subscription availability', async () => {
     const reply = await ctx.anonymous.listApis({ query: `name:${prefix}-c` });
     expect(reply.status).toBe(200);
     const api = apis[2];
@@ -40,6 +40,7 @@ describeEachEngine('devportal catalogue: list', (engine) => {
         createdTime: api.createdTime,
         provider: 'admin',
         lifeCycleStatus: 'PUBLISHED',
+        tags: ['weather'],
         throttlingPolicies: ['Gold'],
         isSubscriptionAvailable: true,
       },

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessEventHub } from '../../src/events/in-process.js';
 import type { HubEvent } from '../../src/events/topics.js';
-import type { RequestEvent } from '../../src/gateway/request-events.js';
+import type { RequestEvent } from '../../src/events/request-event.js';
 import { PublisherApi, publishableApi } from '../publisher/apis-client.js';
 import { adminCredentials } from '../support/oauth-helpers.js';
 import {

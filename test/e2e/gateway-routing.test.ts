@@ -252,13 +252,14 @@ describe('CORS', () => {
     }
   });
 
-  it('adds nothing for an API without CORS', async () => {
+  it("answers with the gateway's default policy (WSO2's [apim.cors]) for an API without its own", async () => {
     const plain = await ctx.servedApi({
       endpointConfig: httpEndpoints(backend.url),
       operations: [{ target: '/*', verb: 'GET', authType: 'None' }],
     });
     const reply = await ctx.gateway.call(`${plain.base}/x`, { headers: { origin: SHOP } });
     expectForwarded(reply, backend);
-    expect(reply.headers['access-control-allow-origin']).toBeUndefined();
+    expect(reply.headers['access-control-allow-origin']).toBe('*');
+    expect(reply.headers['access-control-allow-credentials']).toBeUndefined();
   });
 });

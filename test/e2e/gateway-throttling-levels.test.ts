@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InProcessEventHub } from '../../src/events/in-process.js';
 import type { HubEvent } from '../../src/events/topics.js';
-import type { RequestEvent } from '../../src/gateway/request-events.js';
+import type { RequestEvent } from '../../src/events/request-event.js';
 import { uniqueName, type Json } from '../publisher/admin-client.js';
 import {
   expectGatewayError,

@@ -33,6 +33,7 @@ import {
   type ThrottleDecision,
 } from '../../src/throttle/throttle-events.js';
 import { startTestNode, type TestNode } from '../support/node.js';
+import { deleteClusterExchanges } from '../support/rabbitmq-cluster.js';
 import { basicAuth, uniqueName } from '../support/oauth-helpers.js';
 import { RABBITMQ_URL, rabbitmqAvailable } from '../support/services.js';
 import {
@@ -48,6 +49,11 @@ import {
 } from './gateway-support.js';
 
 const available = await rabbitmqAvailable();
+
+// The run's exchanges and the analytics group's durable queue would otherwise stay on the broker.
+afterAll(async () => {
+  if (available) await deleteClusterExchanges(CLUSTER);
+});
 
 /** The suite's own exchanges: other suites' nodes on the broker (traffic managers among them) never mix in. */
 const CLUSTER = `throttling-cluster-${randomBytes(4).toString('hex')}`;

@@ -16,9 +16,15 @@ export interface ContractHubOptions {
 
 const WAIT = { timeout: 5000, interval: 10 };
 
+export interface ContractOptions {
+  /** Removes what a group left behind (a broker's durable queue), once its test is done. */
+  deleteGroup?: (topic: EventTopic, group: string) => Promise<void>;
+}
+
 export function eventHubContract(
   name: string,
   makeHubs: (options: ContractHubOptions) => Promise<[EventHub, EventHub]>,
+  contractOptions: ContractOptions = {},
 ): void {
   describe(`${name} (EventHub contract)`, () => {
     let hubs: EventHub[] = [];
@@ -50,9 +56,19 @@ export function eventHubContract(
       return received;
     }
 
+    let groups: Array<[EventTopic, string]> = [];
+    /** A group name of this test's own. */
+    function newGroup(topic: EventTopic): string {
+      const group = `contract-${randomUUID()}`;
+      groups.push([topic, group]);
+      return group;
+    }
+
     afterEach(async () => {
       await Promise.all(hubs.map((hub) => hub.close()));
       hubs = [];
+      await Promise.all(groups.map(([topic, group]) => contractOptions.deleteGroup?.(topic, group)));
+      groups = [];
     });
 
     it('delivers every event published on any node to the subscribers of every node', async () => {
@@ -145,6 +161,53 @@ export function eventHubContract(
       expect(handlerErrors.every(({ topic }) => topic === 'notification')).toBe(true);
       expect(handlerErrors.map(({ event }) => event.id)).toEqual(
         expect.arrayContaining(sent.map((e) => e.id)),
+      );
+    });
+
+    it('gives each event to one handler of a group across nodes, and still to every ungrouped one', async () => {
+      const [a, b] = await twoNodes();
+      const group = newGroup('requests');
+      const members = [[], [], []] as HubEvent[][];
+      for (const [i, hub] of [a, b, b].entries()) {
+        await hub.subscribe(
+          'requests',
+          (e) => {
+            if (e.type === type) members[i]?.push(e);
+          },
+          { group },
+        );
+      }
+      const everything = await recorder(b, 'requests');
+      const sent = Array.from({ length: 30 }, (_, n) => event(n));
+      for (const e of sent) await a.publish('requests', e);
+      await vi.waitFor(() => expect(everything).toHaveLength(sent.length), WAIT);
+      await vi.waitFor(() => expect(members.flat()).toHaveLength(sent.length), WAIT);
+      const ids = members.flat().map((e) => e.id);
+      expect(new Set(ids).size).toBe(sent.length);
+      expect(ids.sort()).toEqual(sent.map((e) => e.id).sort());
+      // Shared, not all to one: both nodes took part.
+      expect(members[0]?.length).toBeGreaterThan(0);
+      expect((members[1]?.length ?? 0) + (members[2]?.length ?? 0)).toBeGreaterThan(0);
+    });
+
+    it('gives a group all its events on the nodes still in it once a member unsubscribes', async () => {
+      const [a, b] = await twoNodes();
+      const group = newGroup('requests');
+      const left: HubEvent[] = [];
+      const stayed: HubEvent[] = [];
+      const leaving = await a.subscribe('requests', (e) => void (e.type === type && left.push(e)), { group });
+      await b.subscribe('requests', (e) => void (e.type === type && stayed.push(e)), { group });
+      await leaving.unsubscribe();
+      const sent = Array.from({ length: 10 }, (_, n) => event(n));
+      for (const e of sent) await a.publish('requests', e);
+      await vi.waitFor(() => expect(stayed).toHaveLength(sent.length), WAIT);
+      expect(left).toEqual([]);
+    });
+
+    it('refuses a group name that could not name a queue', async () => {
+      const [a] = await twoNodes();
+      await expect(a.subscribe('requests', () => undefined, { group: 'no spaces' })).rejects.toThrow(
+        /Invalid event group/,
       );
     });
 

@@ -49,6 +49,16 @@ function sameCredentialsAt(host: string, port: number): string {
 }
 
 const WAIT = { timeout: 10_000, interval: 20 };
+
+/** Groups' queues are durable: a test deletes the ones it made. */
+async function deleteQueue(queue: string): Promise<void> {
+  const raw = new Connection(RABBITMQ_URL);
+  try {
+    await raw.queueDelete({ queue });
+  } finally {
+    await raw.close();
+  }
+}
 const testEvent = (type: string, n: number): HubEvent => ({
   id: randomUUID(),
   type,
@@ -129,10 +139,14 @@ describe.runIf(available)('RabbitMqEventHub', () => {
     await Promise.all(opened.splice(0).map((hub) => hub.close()));
   });
 
-  eventHubContract('RabbitMqEventHub', async ({ onHandlerError }) => [
-    await connectHub({ onHandlerError }),
-    await connectHub({ onHandlerError }),
-  ]);
+  eventHubContract(
+    'RabbitMqEventHub',
+    async ({ onHandlerError }) => [
+      await connectHub({ onHandlerError }),
+      await connectHub({ onHandlerError }),
+    ],
+    { deleteGroup: (topic, group) => deleteQueue(`portcullis.${topic}:${group}`) },
+  );
 
   it('rejects within the timeout, naming the brokers without their password, when none is reachable', async () => {
     const started = Date.now();
@@ -269,6 +283,25 @@ describe.runIf(available)('RabbitMqEventHub', () => {
       if (!ours) throw new Error(`rabbitmqctl does not list the connection portcullis.${id}`);
       await rabbitmqctl('close_connection', ours.split('\t')[0]!, 'event hub recovery test');
     });
+  });
+
+  it("keeps a group's events while no member runs, for the next member on any node", async () => {
+    const group = `kept-${randomUUID()}`;
+    const type = `GROUP_TEST_${randomUUID()}`;
+    try {
+      const [first, publisher] = await Promise.all([connectHub(), connectHub()]);
+      // The queue is declared by the first member and outlives it.
+      await (await first.subscribe('requests', () => undefined, { group })).unsubscribe();
+      await first.close();
+      const sent = [testEvent(type, 1), testEvent(type, 2)];
+      for (const e of sent) await publisher.publish('requests', e);
+      const later = await connectHub();
+      const received: HubEvent[] = [];
+      await later.subscribe('requests', (e) => void (e.type === type && received.push(e)), { group });
+      await vi.waitFor(() => expect(received).toEqual(sent), WAIT);
+    } finally {
+      await deleteQueue(`portcullis.requests:${group}`);
+    }
   });
 
   it('is what createEventHub makes for type rabbitmq', async () => {

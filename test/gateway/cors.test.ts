@@ -1,18 +1,29 @@
 /**
- * CORS per API (its corsConfiguration): which origin an actual response allows (the one named, `*`, or the
- * caller's own when credentials are allowed with a wildcard), and the answer to a preflight.
+ * CORS per API (its corsConfiguration), else the gateway's default (gateway.cors*): which origin an actual
+ * response allows (the one named, `*`, or the caller's own when credentials are allowed with a wildcard), and
+ * the answer to a preflight.
  */
 import { describe, expect, it } from 'vitest';
-import { corsHeaders, preflight } from '../../src/gateway/pipeline/cors.js';
+import { loadConfig } from '../../src/config/load.js';
+import {
+  corsHeaders,
+  corsPolicyOf,
+  gatewayCorsPolicy,
+  preflight,
+  type CorsPolicy,
+} from '../../src/gateway/pipeline/cors.js';
 import type { Api } from '../../src/publisher/apis/api-schemas.js';
 import { requestOf } from './fixtures.js';
 
-const apiWith = (corsConfiguration?: Api['corsConfiguration']): Api => ({
-  name: 'cors',
-  context: '/cors',
-  version: '1.0.0',
-  ...(corsConfiguration ? { corsConfiguration } : {}),
-});
+/** The policy of an API with this corsConfiguration on a gateway without a default policy. */
+const apiWith = (corsConfiguration?: Api['corsConfiguration'], fallback?: CorsPolicy) =>
+  corsPolicyOf(
+    { name: 'cors', context: '/cors', version: '1.0.0', ...(corsConfiguration ? { corsConfiguration } : {}) },
+    fallback,
+  );
+
+const gatewayDefault = (env: Record<string, string> = {}) =>
+  gatewayCorsPolicy(loadConfig({ env, cwd: '/nonexistent' }).config.gateway);
 
 const SHOP = 'https://shop.example.com';
 
@@ -118,5 +129,44 @@ describe('preflight', () => {
     expect(
       preflight(apiWith(), requestOf('OPTIONS', { origin: SHOP, 'access-control-request-method': 'GET' })),
     ).toEqual({});
+  });
+});
+
+describe("the gateway's default policy (WSO2's [apim.cors])", () => {
+  const request = () => requestOf('OPTIONS', { origin: SHOP, 'access-control-request-method': 'GET' });
+
+  it('answers for an API whose own CORS is off: any origin, WSO2 default methods and headers', () => {
+    expect(preflight(apiWith(undefined, gatewayDefault()), request())).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, PUT, POST, DELETE, PATCH, OPTIONS',
+      'access-control-allow-headers':
+        'authorization, Access-Control-Allow-Origin, Content-Type, SOAPAction, apikey',
+      'access-control-max-age': '3600',
+    });
+  });
+
+  it("gives way to the API's own configuration when it enables CORS", () => {
+    const own = apiWith(
+      { corsConfigurationEnabled: true, accessControlAllowOrigins: ['https://other.example'] },
+      gatewayDefault(),
+    );
+    expect(corsHeaders(own, requestOf('GET', { origin: SHOP }))).toEqual({});
+  });
+
+  it('follows its configuration, and is gone when gateway.cors is off', () => {
+    const listed = gatewayDefault({
+      PORTCULLIS_GATEWAY__CORS_ALLOW_ORIGINS: `["${SHOP}"]`,
+      PORTCULLIS_GATEWAY__CORS_ALLOW_HEADERS: '["authorization","x-trace"]',
+    });
+    expect(preflight(apiWith(undefined, listed), request())).toMatchObject({
+      'access-control-allow-origin': SHOP,
+      'access-control-allow-headers': 'authorization, x-trace',
+    });
+    expect(
+      corsHeaders(apiWith(undefined, listed), requestOf('GET', { origin: 'https://evil.example' })),
+    ).toEqual({});
+    const off = gatewayDefault({ PORTCULLIS_GATEWAY__CORS: 'false' });
+    expect(off).toBeUndefined();
+    expect(preflight(apiWith(undefined, off), request())).toEqual({});
   });
 });

@@ -1,5 +1,12 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { GatewayMetrics } from '../../src/gateway/gateway-metrics.js';
+
+/** Gateway metrics in a registry of their own, over a state with no snapshot yet. */
+function gatewayMetrics(state = { snapshotAt: 0, apis: { size: 0 } }) {
+  const registry = new Registry();
+  return { registry, metrics: new GatewayMetrics(registry, state) };
+}
 
 /** The value of one exposition line, by its name and labels as written. */
 function valueOf(text: string, series: string): number | undefined {
@@ -9,13 +16,13 @@ function valueOf(text: string, series: string): number | undefined {
 
 describe('gateway metrics', () => {
   it('counts requests by API and status class', async () => {
-    const metrics = new GatewayMetrics();
+    const { registry, metrics } = gatewayMetrics();
     metrics.answered('Pizza', 200, 0.001);
     metrics.answered('Pizza', 204, 0.001);
     metrics.answered('Pizza', 404, 0.001);
     metrics.answered('Menu', 503, 0.001);
     metrics.answered('Menu', 99, 0.001);
-    const text = await metrics.registry.metrics();
+    const text = await registry.metrics();
     expect(text).toContain('# TYPE portcullis_gateway_requests_total counter');
     expect(valueOf(text, 'portcullis_gateway_requests_total{api="Pizza",status="2xx"}')).toBe(2);
     expect(valueOf(text, 'portcullis_gateway_requests_total{api="Pizza",status="4xx"}')).toBe(1);
@@ -25,9 +32,9 @@ describe('gateway metrics', () => {
   });
 
   it('keeps a cumulative latency histogram per API, with its sum and count', async () => {
-    const metrics = new GatewayMetrics();
+    const { registry, metrics } = gatewayMetrics();
     for (const seconds of [0.0004, 0.0005, 0.003, 0.003, 0.2, 30]) metrics.answered('Pizza', 200, seconds);
-    const text = await metrics.registry.metrics();
+    const text = await registry.metrics();
     const bucket = (le: string) =>
       valueOf(text, `portcullis_gateway_request_duration_seconds_bucket{le="${le}",api="Pizza"}`);
     expect(text).toContain('# TYPE portcullis_gateway_request_duration_seconds histogram');
@@ -46,11 +53,22 @@ describe('gateway metrics', () => {
   });
 
   it('shows no request series before the first request, and the other metrics meanwhile', async () => {
-    const metrics = new GatewayMetrics();
+    const { registry, metrics } = gatewayMetrics();
     metrics.upstreamErrors.inc({ api: 'Pizza', kind: 'timeout' });
-    const text = await metrics.registry.metrics();
+    const text = await registry.metrics();
     expect(text).not.toMatch(/^portcullis_gateway_requests_total\{/m);
     expect(text).not.toMatch(/^portcullis_gateway_request_duration_seconds_bucket\{/m);
     expect(valueOf(text, 'portcullis_gateway_upstream_errors_total{api="Pizza",kind="timeout"}')).toBe(1);
+  });
+
+  it('reads the snapshot age and the number of APIs from the state when scraped', async () => {
+    const state = { snapshotAt: 0, apis: { size: 0 } };
+    const { registry } = gatewayMetrics(state);
+    expect(valueOf(await registry.metrics(), 'portcullis_gateway_snapshot_age_seconds')).toBe(-1);
+    state.snapshotAt = Date.now() - 3000;
+    state.apis.size = 4;
+    const text = await registry.metrics();
+    expect(valueOf(text, 'portcullis_gateway_snapshot_age_seconds')).toBeGreaterThanOrEqual(3);
+    expect(valueOf(text, 'portcullis_gateway_deployed_apis')).toBe(4);
   });
 });

@@ -6,12 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventHandler, EventHub, Subscription } from '../../src/events/hub.js';
 import type { EventTopic, HubEvent } from '../../src/events/topics.js';
-import {
-  REQUEST_BATCH,
-  REQUEST_BATCH_SIZE,
-  RequestEvents,
-  type RequestEvent,
-} from '../../src/gateway/request-events.js';
+import { REQUEST_BATCH, type RequestEvent } from '../../src/events/request-event.js';
+import { REQUEST_BATCH_SIZE, RequestEvents } from '../../src/gateway/request-events.js';
 import { deferred, flushPromises, silentLogger, type Deferred } from './fixtures.js';
 
 class FakeHub implements EventHub {

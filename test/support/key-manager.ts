@@ -1,9 +1,11 @@
 /** A Key Manager over a test database, with an in-process hub whose events the test can read. */
+import { Registry } from 'prom-client';
 import { Value } from 'typebox/value';
 import { ConfigSchema } from '../../src/config/schema.js';
 import type { EventTopic, HubEvent } from '../../src/events/topics.js';
 import { InProcessEventHub } from '../../src/events/in-process.js';
 import { KeyManager } from '../../src/key-manager/key-manager.js';
+import { TokenMetrics } from '../../src/key-manager/token-metrics.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Database } from '../../src/store/database.js';
 
@@ -35,6 +37,7 @@ export async function keyManagerOn(
     config: config.key_manager,
     issuer: 'https://km.test/oauth2/token',
     baseUrl: 'https://km.test',
+    metrics: new TokenMetrics(new Registry()),
   });
   return { km, hub, events };
 }

@@ -47,6 +47,8 @@ export type PortalApi = Static<typeof PortalApiSchema>;
 
 export const PortalApiInfoSchema = Type.Object({
   ...ApiSummaryFields,
+  /** Not in WSO2's APIInfo (its portal asks /tags): the catalogue's cards show them and filter by them. */
+  tags: Type.Array(Type.String()),
   throttlingPolicies: Type.Array(Type.String()),
   isSubscriptionAvailable: Type.Boolean(),
 });

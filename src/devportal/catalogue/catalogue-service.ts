@@ -53,6 +53,7 @@ export function toPortalInfo(api: Api): PortalApiInfo {
     createdTime: api.createdTime as string,
     provider: api.provider as string,
     lifeCycleStatus: api.lifeCycleStatus as string,
+    tags: api.tags ?? [],
     throttlingPolicies: api.policies ?? [],
     isSubscriptionAvailable: isSubscriptionAvailable(api),
   };

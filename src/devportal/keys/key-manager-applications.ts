@@ -91,7 +91,14 @@ export class KeyManagerApplications {
 
   /** RFC 7009 revocation of one of the application's tokens. */
   async revoke(credentials: NodeCredentials, token: string): Promise<void> {
-    const { status } = await this.#oauth('revocation_endpoint', credentials, new URLSearchParams({ token }));
+    const { status, body } = await this.#oauth(
+      'revocation_endpoint',
+      credentials,
+      new URLSearchParams({ token }),
+    );
+    if (status === 401 || (body as { error?: string }).error === 'invalid_client') {
+      throw new BadRequest('consumerSecret: the consumer key and secret do not match.');
+    }
     if (status !== 200) throw new BadRequest('revokeToken: the Key Manager did not revoke the token.');
   }
 

@@ -1,4 +1,7 @@
-/** An application's keys: generate-keys and /oauth-keys/{keyMappingId} with its secret and token actions. */
+/**
+ * An application's keys: generate-keys and /oauth-keys/{keyMappingId} with its secret and token actions
+ * (regenerate-secret, generate-token, and revoke-token, which WSO2 does not have).
+ */
 import { callerOf } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
 import { APPLICATIONS } from '../applications/application-routes.js';
@@ -12,6 +15,7 @@ import {
   KeyGenerateRequestSchema,
   KeyParams,
   KeyUpdateRequestSchema,
+  RevokeTokenRequestSchema,
   SecretResponseSchema,
   TokenRequestSchema,
 } from './key-schemas.js';
@@ -92,6 +96,15 @@ export function registerKeyRoutes(
     async (request) => {
       await owned(request);
       return keys.generateToken(request.params.applicationId, request.params.keyMappingId, request.body);
+    },
+  );
+  app.post(
+    `${KEYS}/:keyMappingId/revoke-token`,
+    { onRequest, schema: { params: KeyParams, body: RevokeTokenRequestSchema } },
+    async (request, reply) => {
+      await owned(request);
+      await keys.revokeToken(request.params.applicationId, request.params.keyMappingId, request.body);
+      return reply.code(200).header('cache-control', 'no-store').send();
     },
   );
 }

@@ -89,6 +89,17 @@ export const TokenRequestSchema = Type.Object({
 });
 export type TokenRequest = Static<typeof TokenRequestSchema>;
 
+/**
+ * POST …/oauth-keys/{keyMappingId}/revoke-token (a Portcullis addition: WSO2 revokes only through
+ * generate-token's revokeToken): revokes one token of these keys at the Key Manager (RFC 7009), which needs
+ * the keys' secret as generate-token does.
+ */
+export const RevokeTokenRequestSchema = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 4096 }),
+  consumerSecret: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type RevokeTokenRequest = Static<typeof RevokeTokenRequestSchema>;
+
 export const KeyParams = Type.Object({
   applicationId: Type.String({ maxLength: 64 }),
   keyMappingId: Type.String({ maxLength: 64 }),

@@ -24,6 +24,7 @@ import {
   type KeyGenerateRequest,
   type KeyType,
   type KeyUpdateRequest,
+  type RevokeTokenRequest,
   type TokenRequest,
 } from './key-schemas.js';
 
@@ -160,6 +161,15 @@ export class KeyService {
     const validity =
       request.validityPeriod && request.validityPeriod > 0 ? request.validityPeriod : undefined;
     return this.keyManager.clientCredentialsToken(credentials, request.scopes ?? [], validity);
+  }
+
+  /** Revokes one token of the keys; a token that is unknown or already revoked is fine (RFC 7009 §2.2). */
+  async revokeToken(applicationId: string, keyMappingId: string, request: RevokeTokenRequest): Promise<void> {
+    const row = await this.#row(applicationId, keyMappingId);
+    await this.keyManager.revoke(
+      { clientId: row.consumer_key, clientSecret: request.consumerSecret },
+      request.token,
+    );
   }
 
   /** Removes one key mapping and its client (whose tokens the Key Manager revokes). */

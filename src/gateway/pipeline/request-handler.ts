@@ -127,8 +127,8 @@ export class RequestHandler {
     if (api.lifeCycleStatus === 'BLOCKED') throw errors.apiBlocked();
     if (!SERVED.has(api.lifeCycleStatus ?? '')) throw errors.noApi();
 
-    x.cors = corsHeaders(api, req);
-    const preflightHeaders = preflight(api, req);
+    x.cors = corsHeaders(route.cors, req);
+    const preflightHeaders = preflight(route.cors, req);
     if (preflightHeaders && preflightHeaders['access-control-allow-origin']) {
       req.resume();
       res.writeHead(200, { ...preflightHeaders, 'content-length': 0 });

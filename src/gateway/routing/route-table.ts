@@ -8,6 +8,7 @@ import { invocationContext } from '../../publisher/apis/api-context.js';
 import type { Api, Operation } from '../../publisher/apis/api-schemas.js';
 import type { DeployedApi } from '../../publisher/internal/internal-data-schemas.js';
 import { throttleKeys } from '../../throttle/throttle-keys.js';
+import { corsPolicyOf, type CorsPolicy } from '../pipeline/cors.js';
 import { backendSet, type BackendSet, type KeyType } from '../upstream/endpoints.js';
 import { compileTemplate, type CompiledTemplate } from './uri-template.js';
 
@@ -39,6 +40,8 @@ export interface Route {
   readonly backends: Readonly<Partial<Record<KeyType, BackendSet>>>;
   /** WSO2's API-level throttle key (`{context}:{version}`) and the backend-TPS keys per key type. */
   readonly throttleKeys: { readonly api: string; readonly backend: Readonly<Record<KeyType, string>> };
+  /** How it answers cross-origin requests; undefined: it does not. */
+  readonly cors: CorsPolicy | undefined;
 }
 
 export interface RouteMatch {
@@ -52,8 +55,11 @@ export class RouteTable {
   readonly #routes: Route[];
   readonly #vhosts: Set<string>;
 
-  /** `backendTimeout`: milliseconds, for endpoints without their own actionDuration. */
-  constructor(apis: Iterable<DeployedApi>, backendTimeout: number) {
+  /**
+   * `backendTimeout`: milliseconds, for endpoints without their own actionDuration; `defaultCors`: the
+   * gateway's CORS policy for APIs whose own is off.
+   */
+  constructor(apis: Iterable<DeployedApi>, backendTimeout: number, defaultCors?: CorsPolicy) {
     const routes: Route[] = [];
     for (const deployed of apis) {
       const { api } = deployed;
@@ -76,6 +82,7 @@ export class RouteTable {
         credentialHeader: authorizationHeader.toLowerCase(),
         operations,
         backends: backendsOf(api, backendTimeout),
+        cors: corsPolicyOf(api, defaultCors),
         throttleKeys: {
           api: throttleKeys.api(versionedContext, api.version),
           backend: {

@@ -9,6 +9,7 @@ import type { DenyPolicy } from '../../publisher/admin/deny-policy-schemas.js';
 import type { DeployedApi, Snapshot } from '../../publisher/internal/internal-data-schemas.js';
 import { compileDenyPolicies, type DenyRules } from '../pipeline/deny.js';
 import { ThrottlePolicies } from '../../throttle/policies.js';
+import type { CorsPolicy } from '../pipeline/cors.js';
 import { RouteTable } from '../routing/route-table.js';
 
 const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId} ${apiId}`;
@@ -34,8 +35,10 @@ export class RuntimeState {
     readonly environment: string,
     /** Milliseconds to wait for a backend without an actionDuration of its own (`gateway.backend_timeout`). */
     private readonly backendTimeout: number,
+    /** The gateway's CORS policy for APIs whose own is off (`gateway.cors`). */
+    private readonly defaultCors?: CorsPolicy,
   ) {
-    this.routes = new RouteTable([], backendTimeout);
+    this.routes = new RouteTable([], backendTimeout, defaultCors);
   }
 
   /** Replaces everything with a snapshot. */
@@ -125,6 +128,6 @@ export class RuntimeState {
 
   /** Compiles the routes anew and swaps them in at once. */
   #rebuild(): void {
-    this.routes = new RouteTable(this.apis.values(), this.backendTimeout);
+    this.routes = new RouteTable(this.apis.values(), this.backendTimeout, this.defaultCors);
   }
 }

@@ -80,9 +80,14 @@ function decodeBasic(header: string): { id: string; secret: string } {
 export class ClientService {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  /** Creates a client; returns it with its secret, which is shown this once and stored only as a hash. */
-  async register(spec: NewClient): Promise<{ client: Client; clientSecret: string | undefined }> {
-    const clientId = randomBytes(18).toString('base64url');
+  /**
+   * Creates a client; returns it with its secret, which is shown this once and stored only as a hash.
+   * Its id is random unless given (the portals' public client has a well-known one).
+   */
+  async register(
+    spec: NewClient,
+    clientId = randomBytes(18).toString('base64url'),
+  ): Promise<{ client: Client; clientSecret: string | undefined }> {
     const clientSecret = spec.isPublic ? undefined : randomToken();
     await this.db
       .insertInto('oauth_clients')

@@ -25,6 +25,13 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
   return undefined;
 }
 
+/** The RFC 6749 §5.2 `error` value the handler below answers an error with. */
+export function oauthErrorValue(error: FastifyError): string {
+  const oauthError = toOAuthError(error);
+  if (oauthError) return oauthError.error;
+  return isDatabaseUnavailable(error) ? 'temporarily_unavailable' : 'server_error';
+}
+
 /** Installs the OAuth error format on an encapsulated plugin scope. */
 export function useOAuthErrors(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {

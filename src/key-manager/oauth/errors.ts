@@ -69,6 +69,11 @@ export class AccessDenied extends OAuthError {
   readonly error = 'access_denied';
 }
 
+/** OpenID Connect Core §3.1.2.6: prompt=none and the user has no session. */
+export class LoginRequired extends OAuthError {
+  readonly error = 'login_required';
+}
+
 export class UnsupportedResponseType extends OAuthError {
   readonly error = 'unsupported_response_type';
 }

@@ -39,6 +39,8 @@ export interface AuthorizationRequest {
   scope: string[];
   state: string | undefined;
   codeChallenge: string | undefined;
+  /** OpenID Connect's prompt: `none` (answer without showing a page) or `login` (ask again). */
+  prompt: 'none' | 'login' | undefined;
   /** The parameters to carry through the login form. */
   carried: Record<string, string>;
 }
@@ -92,6 +94,9 @@ export async function validateAuthorizationRequest(
       throw fail(new InvalidRequest('code_challenge must be the 43-character BASE64URL of a SHA-256 hash'));
     }
   }
+  const prompt = params.prompt;
+  if (prompt !== undefined && prompt !== 'none' && prompt !== 'login')
+    throw fail(new InvalidRequest('prompt must be none or login'));
   const carried: Record<string, string> = {};
   for (const name of CARRIED) {
     const value = params[name];
@@ -104,6 +109,7 @@ export async function validateAuthorizationRequest(
     scope,
     state,
     codeChallenge: params.code_challenge,
+    prompt,
     carried,
   };
 }

@@ -56,3 +56,9 @@ export function errorPage(message: string): string {
 <style>${STYLE}</style></head><body><main><h1>This sign-in request cannot be completed</h1>
 <p class="error" role="alert">${escapeHtml(message)}</p></main></body></html>`;
 }
+
+export function signedOutPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out · Portcullis</title>
+<style>${STYLE}</style></head><body><main><h1>You are signed out</h1>
+<p class="who">You can close this window.</p></main></body></html>`;
+}

@@ -1,12 +1,12 @@
 /** Users and roles: /keymanager/v1/users, for admins (scope apim:admin). */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
 import { ROLES } from '../scopes.js';
 import { requireAnyScope } from '../../platform/auth/bearer.js';
 import { localBearerCheck } from './bearer.js';
 
-const BASE = '/keymanager/v1/users';
+export const USERS_PATH = '/keymanager/v1/users';
 
 const RoleList = Type.Array(Type.Enum(ROLES), { maxItems: ROLES.length, uniqueItems: true });
 
@@ -18,6 +18,8 @@ export const UserSchema = Type.Object({
   createdTime: Type.Integer(),
   lastUpdatedTime: Type.Integer(),
 });
+
+export type User = Static<typeof UserSchema>;
 
 const NewUserSchema = Type.Object(
   { username: Type.String(), password: Type.String(), roles: RoleList },
@@ -33,17 +35,21 @@ const UserChangesSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export type NewUser = Static<typeof NewUserSchema>;
+export type UserChangesBody = Static<typeof UserChangesSchema>;
+
 const UserListSchema = Type.Object({ count: Type.Integer(), list: Type.Array(UserSchema) });
+export type UserList = Static<typeof UserListSchema>;
 const Params = Type.Object({ username: Type.String({ maxLength: 64 }) });
 
 export function registerUsersRoutes(app: App, km: KeyManager): void {
   const preHandler = requireAnyScope(localBearerCheck(km), ['apim:admin']);
-  app.get(BASE, { onRequest: preHandler, schema: { response: { 200: UserListSchema } } }, async () => {
+  app.get(USERS_PATH, { onRequest: preHandler, schema: { response: { 200: UserListSchema } } }, async () => {
     const list = await km.users.list();
     return { count: list.length, list };
   });
   app.post(
-    BASE,
+    USERS_PATH,
     { onRequest: preHandler, schema: { body: NewUserSchema, response: { 201: UserSchema } } },
     async (request, reply) => {
       const { username, password, roles } = request.body;
@@ -51,12 +57,12 @@ export function registerUsersRoutes(app: App, km: KeyManager): void {
     },
   );
   app.get(
-    `${BASE}/:username`,
+    `${USERS_PATH}/:username`,
     { onRequest: preHandler, schema: { params: Params, response: { 200: UserSchema } } },
     (request) => km.users.get(request.params.username),
   );
   app.patch(
-    `${BASE}/:username`,
+    `${USERS_PATH}/:username`,
     {
       onRequest: preHandler,
       schema: { params: Params, body: UserChangesSchema, response: { 200: UserSchema } },
@@ -64,7 +70,7 @@ export function registerUsersRoutes(app: App, km: KeyManager): void {
     (request) => km.users.update(request.params.username, request.body),
   );
   app.delete(
-    `${BASE}/:username`,
+    `${USERS_PATH}/:username`,
     { onRequest: preHandler, schema: { params: Params } },
     async (request, reply) => {
       await km.users.delete(request.params.username);

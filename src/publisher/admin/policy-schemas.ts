@@ -99,6 +99,8 @@ export const ThrottleConditionSchema = Type.Union([
   }),
 ]);
 
+export type ThrottleCondition = Static<typeof ThrottleConditionSchema>;
+
 export const AdvancedPolicySchema = Type.Object({
   ...PolicyBase,
   type: Type.Optional(Type.Literal('AdvancedThrottlePolicy')),

@@ -161,6 +161,7 @@ export const LifecycleStateSchema = Type.Object({
   ),
   availableTransitions: Type.Array(Type.Object({ event: Type.String(), targetState: Type.String() })),
 });
+export type LifecycleState = Static<typeof LifecycleStateSchema>;
 
 export const LifecycleHistorySchema = Type.Object({
   count: Type.Integer(),
@@ -178,3 +179,4 @@ export const WorkflowResponseSchema = Type.Object({
   workflowStatus: Type.Enum(['CREATED', 'APPROVED', 'REJECTED', 'REGISTERED']),
   lifecycleState: LifecycleStateSchema,
 });
+export type WorkflowResponse = Static<typeof WorkflowResponseSchema>;

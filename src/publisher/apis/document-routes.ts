@@ -2,7 +2,8 @@
 import { Type } from 'typebox';
 import { callerOf, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
-import { pageOf } from '../../platform/pagination.js';
+import { sendDocumentContent } from '../../platform/document-content.js';
+import { pageOfAll } from '../../platform/pagination.js';
 import { DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from './document-schemas.js';
 import type { DocumentService } from './document-service.js';
 import { MultipartForm } from './multipart-form.js';
@@ -12,13 +13,6 @@ const DocumentParams = Type.Object({
   apiId: Type.String({ maxLength: 64 }),
   documentId: Type.String({ maxLength: 64 }),
 });
-
-/** RFC 6266: an ASCII fallback name, and the real one in UTF-8 (RFC 8187) for names beyond ASCII. */
-export function attachment(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7E]|["\\]/g, '_');
-  const plain = `attachment; filename="${fallback}"`;
-  return fallback === fileName ? plain : `${plain}; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 /** Registered in a scope with multipart: the content upload is multipart/form-data. */
 export function registerDocumentRoutes(
@@ -41,13 +35,7 @@ export function registerDocumentRoutes(
     },
     async (request) => {
       const all = await documents.list(request.params.apiId);
-      const { limit, offset } = request.query;
-      return pageOf(
-        all.slice(offset, offset + limit),
-        all.length,
-        request.query,
-        `/apis/${request.params.apiId}/documents`,
-      );
+      return pageOfAll(all, request.query, `/apis/${request.params.apiId}/documents`);
     },
   );
   app.post(
@@ -96,16 +84,7 @@ export function registerDocumentRoutes(
     { onRequest: view, schema: { params: DocumentParams } },
     async (request, reply) => {
       const content = await documents.content(request.params.apiId, request.params.documentId);
-      if (content.kind === 'url') return reply.redirect(content.url, 303);
-      if (content.kind === 'file') {
-        return reply
-          .type('application/octet-stream')
-          .header('content-disposition', attachment(content.fileName))
-          .send(content.bytes);
-      }
-      return reply
-        .type(content.markdown ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8')
-        .send(content.text);
+      return sendDocumentContent(reply, content);
     },
   );
   app.post(

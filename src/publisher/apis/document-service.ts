@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { DocumentContent } from '../../platform/document-content.js';
 import { BadRequest, Conflict, NotFound } from '../../platform/errors.js';
 import type { Tables } from '../../store/tables.js';
 import { isUniqueViolation } from '../../store/constraint-violations.js';
@@ -11,12 +12,6 @@ import { checkUrl } from './api-checks.js';
 import type { Document } from './document-schemas.js';
 
 type DocumentRow = Tables['api_documents'];
-
-/** What GET …/content answers: text, a file, or where to find the document. */
-export type DocumentContent =
-  | { kind: 'text'; text: string; markdown: boolean }
-  | { kind: 'file'; bytes: Buffer; fileName: string }
-  | { kind: 'url'; url: string };
 
 function toDocument(row: DocumentRow): Document {
   return {

@@ -28,7 +28,9 @@ export const RevisionSchema = Type.Object({
 export type Revision = Static<typeof RevisionSchema>;
 
 export const RevisionListSchema = Type.Object({ count: Type.Integer(), list: Type.Array(RevisionSchema) });
+export type RevisionList = Static<typeof RevisionListSchema>;
 export const DeploymentListSchema = Type.Object({ list: Type.Array(DeploymentSchema) });
+export type DeploymentList = Static<typeof DeploymentListSchema>;
 
 /** WSO2 keeps at most five revisions of an API. */
 export const MAX_REVISIONS = 5;

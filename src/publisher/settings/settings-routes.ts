@@ -2,7 +2,7 @@
  * GET /api/am/publisher/v4/settings (WSO2's Settings): where the Developer Portal is (the seed's APIStore URL)
  * and the gateway environments APIs can be deployed to, for the Publisher's portal and scripts.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { requireAnyScope, type BearerCheck } from '../../platform/auth/bearer.js';
 import type { App } from '../../platform/http-server.js';
 import { MANAGEMENT_SCOPES } from '../../key-manager/scopes.js';
@@ -45,6 +45,7 @@ const SettingsSchema = Type.Object({
   scopes: Type.Array(Type.String()),
   authorizationHeader: Type.String(),
 });
+export type PublisherSettings = Static<typeof SettingsSchema>;
 
 export function registerSettingsRoutes(
   app: App,

@@ -10,6 +10,7 @@ import { devportalTables } from './0007-devportal.js';
 import { denyPolicyTables } from './0008-deny-policies.js';
 import { retiredUsernameTables } from './0009-retired-usernames.js';
 import { revokedTokensIndex } from './0010-revoked-tokens.js';
+import { analyticsTables } from './0011-analytics.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-key-manager': keyManagerTables,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-deny-policies': denyPolicyTables,
   '0009-retired-usernames': retiredUsernameTables,
   '0010-revoked-tokens': revokedTokensIndex,
+  '0011-analytics': analyticsTables,
 };

@@ -1,0 +1,105 @@
+/**
+ * GET /throttling-policies/{policyLevel}: the application and subscription policies a consumer chooses from
+ * (an application's throttling tier, a subscription's tier), read from the Admin API's policies. Open like the
+ * catalogue: the tiers of an API are public.
+ */
+import type { EventHub } from '../../events/hub.js';
+import type { Logger } from '../../platform/logger.js';
+import type { App } from '../../platform/http-server.js';
+import { pageOfAll } from '../../platform/pagination.js';
+import type {
+  ApplicationPolicy,
+  SubscriptionPolicy,
+  ThrottleLimit,
+} from '../../publisher/admin/policy-schemas.js';
+import { PolicyService } from '../../publisher/admin/policy-service.js';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../store/tables.js';
+import { DEVPORTAL_BASE, type DevportalGuards } from '../devportal-base.js';
+import {
+  PolicyLevelParams,
+  PortalPolicyListQuerySchema,
+  PortalPolicyListSchema,
+  type PortalPolicy,
+} from './policy-schemas.js';
+
+const MS_PER_UNIT = { sec: 1_000, min: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+function limitFields(limit: ThrottleLimit) {
+  if (limit.type === 'REQUESTCOUNTLIMIT') {
+    const { requestCount, timeUnit, unitTime } = limit.requestCount;
+    return {
+      quotaPolicyType: 'REQUESTCOUNT' as const,
+      requestCount,
+      timeUnit,
+      unitTime: unitTime * MS_PER_UNIT[timeUnit],
+    };
+  }
+  const { dataAmount, dataUnit, timeUnit, unitTime } = limit.bandwidth;
+  return {
+    quotaPolicyType: 'BANDWIDTHVOLUME' as const,
+    requestCount: dataAmount,
+    dataUnit,
+    timeUnit,
+    unitTime: unitTime * MS_PER_UNIT[timeUnit],
+  };
+}
+
+function toPortalApplicationPolicy(policy: ApplicationPolicy): PortalPolicy {
+  return {
+    name: policy.policyName,
+    ...(policy.description ? { description: policy.description } : {}),
+    policyLevel: 'application',
+    attributes: {},
+    ...limitFields(policy.defaultLimit),
+    rateLimitCount: policy.burstLimit?.rateLimitCount ?? 0,
+    ...(policy.burstLimit?.rateLimitTimeUnit
+      ? { rateLimitTimeUnit: policy.burstLimit.rateLimitTimeUnit }
+      : {}),
+    tierPlan: 'FREE',
+    stopOnQuotaReach: true,
+  };
+}
+
+function toPortalSubscriptionPolicy(policy: SubscriptionPolicy): PortalPolicy {
+  return {
+    name: policy.policyName,
+    ...(policy.description ? { description: policy.description } : {}),
+    policyLevel: 'subscription',
+    attributes: Object.fromEntries((policy.customAttributes ?? []).map((a) => [a.name, a.value])),
+    ...limitFields(policy.defaultLimit),
+    rateLimitCount: policy.rateLimitCount ?? 0,
+    ...(policy.rateLimitTimeUnit ? { rateLimitTimeUnit: policy.rateLimitTimeUnit } : {}),
+    tierPlan: policy.billingPlan ?? 'FREE',
+    stopOnQuotaReach: policy.stopOnQuotaReach ?? true,
+  };
+}
+
+export function registerPortalPolicyRoutes(
+  app: App,
+  deps: { db: Kysely<Tables>; hub: EventHub; logger: Logger },
+  guards: DevportalGuards,
+): void {
+  const policies = new PolicyService(deps.db, deps.hub, deps.logger);
+  app.get(
+    `${DEVPORTAL_BASE}/throttling-policies/:policyLevel`,
+    {
+      onRequest: guards.browse,
+      schema: {
+        params: PolicyLevelParams,
+        querystring: PortalPolicyListQuerySchema,
+        response: { 200: PortalPolicyListSchema },
+      },
+    },
+    async (request) => {
+      const { policyLevel } = request.params;
+      const all =
+        policyLevel === 'application'
+          ? (await policies.list('application')).map((p) => toPortalApplicationPolicy(p as ApplicationPolicy))
+          : (await policies.list('subscription')).map((p) =>
+              toPortalSubscriptionPolicy(p as SubscriptionPolicy),
+            );
+      return pageOfAll(all, request.query, `/throttling-policies/${policyLevel}`);
+    },
+  );
+}
