@@ -20,7 +20,8 @@ export interface NodeClient {
   clientSecret: string;
 }
 
-const CONTROL_PLANE = new Set(['key-manager', 'publisher', 'devportal']);
+/** The nodes that open the database; gateways and traffic managers never do. */
+const DATABASE_NODES = new Set(['key-manager', 'publisher', 'devportal', 'analytics']);
 
 export const databaseUrl = () => `${POSTGRES_URL}/${DATABASE_NAME}`;
 export const configFile = (name: string) => path.join(nodeDir(name), 'node.toml');
@@ -60,7 +61,7 @@ export function nodeConfig(spec: NodeSpec, nodeClient: NodeClient | undefined): 
     services,
     key_manager: { issuer: `${CLUSTER_URLS.keyManager}/oauth2/token` },
   };
-  if (CONTROL_PLANE.has(spec.profile)) config.database = { url: databaseUrl() };
+  if (DATABASE_NODES.has(spec.profile)) config.database = { url: databaseUrl() };
   if (spec.profile === 'publisher') {
     config.publisher = {
       environments: [

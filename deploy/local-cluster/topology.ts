@@ -1,6 +1,6 @@
 /**
  * The seed's topology on one machine: two Key Managers and two Gateways behind nginx, one Publisher, one
- * Developer Portal, two Traffic Managers, on PostgreSQL and RabbitMQ at 127.0.0.1. Ports are fixed (away from
+ * Developer Portal, two Traffic Managers, and an analytics node, on PostgreSQL and RabbitMQ at 127.0.0.1. Ports are fixed (away from
  * the all-in-one node's defaults, so both can run at once); every node and load balancer answers on localhost.
  */
 import path from 'node:path';
@@ -43,6 +43,7 @@ export const NODES: readonly NodeSpec[] = [
   { name: 'km-2', profile: 'key-manager', httpsPort: 9502, httpPort: 9602 },
   { name: 'publisher-1', profile: 'publisher', httpsPort: 9503, httpPort: 9603 },
   { name: 'devportal-1', profile: 'devportal', httpsPort: 9504, httpPort: 9604 },
+  { name: 'an-1', profile: 'analytics', httpsPort: 9509, httpPort: 9609 },
   { name: 'tm-1', profile: 'traffic-manager', httpsPort: 9505, httpPort: 9605 },
   { name: 'tm-2', profile: 'traffic-manager', httpsPort: 9506, httpPort: 9606 },
   {

@@ -1,0 +1,31 @@
+/** The throttling policies an API may name: subscription tiers (business plans) and advanced (operation) tiers. */
+import type { AdvancedPolicy, SubscriptionPolicy } from '../../../src/publisher/admin/policy-schemas';
+import { useApi } from '../../shared/portal-context';
+import { useQuery, type Query } from '../../shared/use-query';
+import { usePermissions } from '../permissions';
+import { ADMIN } from '../rest';
+
+interface PolicyList<T> {
+  count: number;
+  list: T[];
+}
+
+function usePolicyNames<T extends { policyName: string }>(
+  kind: 'subscription' | 'advanced',
+): Query<string[]> {
+  const api = useApi();
+  const { viewTiers } = usePermissions();
+  return useQuery(async () => {
+    if (!viewTiers) return [];
+    const { list } = await api<PolicyList<T>>('GET', `${ADMIN}/throttling/policies/${kind}`);
+    return list.map((policy) => policy.policyName);
+  }, [api, kind, viewTiers]);
+}
+
+export const useSubscriptionTiers = () => usePolicyNames<SubscriptionPolicy>('subscription');
+export const useAdvancedTiers = () => usePolicyNames<AdvancedPolicy>('advanced');
+
+/** The names to offer: those listed, plus any the API already names (kept visible even if not listed). */
+export function optionsOf(listed: string[] | undefined, chosen: readonly (string | undefined)[]): string[] {
+  return [...new Set([...(listed ?? []), ...chosen.filter((name): name is string => Boolean(name))])];
+}
