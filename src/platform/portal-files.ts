@@ -64,6 +64,27 @@ async function fileOrUndefined(file: string | undefined): Promise<Buffer | undef
   return info?.isFile() ? readFile(file) : undefined;
 }
 
+/** The build's brotli or gzip copy of an asset when the browser takes it, else the file itself. */
+async function assetFor(
+  file: string | undefined,
+  acceptEncoding: string | undefined,
+): Promise<{ body: Buffer | undefined; encoding?: 'br' | 'gzip' }> {
+  if (!file) return { body: undefined };
+  const accepted = (acceptEncoding ?? '')
+    .split(',')
+    .filter((entry) => !/;\s*q=0(\.0*)?\s*$/.test(entry))
+    .map((entry) => entry.trim().split(';')[0]);
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (!accepted.includes(encoding)) continue;
+    const body = await fileOrUndefined(file + suffix);
+    if (body) return { body, encoding };
+  }
+  return { body: await fileOrUndefined(file) };
+}
+
 function requireHttpsOrRedirect(httpsUrl: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.protocol === 'http') return reply.redirect(`${httpsUrl}${request.url}`, 308);
@@ -95,11 +116,14 @@ export function registerPortal(app: App, options: PortalOptions): void {
   app.get<{ Params: { '*': string } }>(`${prefix}/*`, onHttps, async (request, reply) => {
     const wanted = request.params['*'];
     if (wanted.startsWith('assets/')) {
-      const body = await fileOrUndefined(inside(root, wanted));
+      const file = inside(root, wanted);
+      const { body, encoding } = await assetFor(file, request.headers['accept-encoding']);
       if (!body) throw new NotFound(`No portal file ${prefix}/${wanted}.`);
       const type = CONTENT_TYPES[path.extname(wanted)] ?? 'application/octet-stream';
+      if (encoding) reply.header('content-encoding', encoding);
       return reply
         .header('content-type', type)
+        .header('vary', 'Accept-Encoding')
         .header('cache-control', 'public, max-age=31536000, immutable')
         .header('x-content-type-options', 'nosniff')
         .send(body);

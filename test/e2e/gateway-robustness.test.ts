@@ -232,7 +232,15 @@ describe('metrics', () => {
         .find((l) => l.startsWith(`portcullis_gateway_requests_total{api="${api.name}",status="2xx"}`));
       return Number(line?.split(' ').at(-1) ?? 0);
     };
-    const before = await read();
+    // A call is counted once its response has gone out, a moment after the client has it: let the earlier
+    // tests' last calls land before taking the starting figure.
+    let before = await read();
+    for (let settled = false; !settled;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await read();
+      settled = now === before;
+      before = now;
+    }
     for (let i = 0; i < 5; i++) await ctx.gateway.call(`${api.base}/open/count`);
     await timeUntil(read, (n) => n >= before + 5, 1000);
     expect(await read()).toBe(before + 5);

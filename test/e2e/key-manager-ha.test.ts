@@ -54,7 +54,13 @@ describe.runIf(available)('Key Manager high availability (PostgreSQL + RabbitMQ)
       const ready = await node.fetch(`${node.baseUrl}/health/ready`);
       expect(await ready.json()).toEqual({
         status: 'UP',
-        checks: { database: 'UP', eventHub: 'UP', trafficManager: 'UP', gatewayState: 'UP' },
+        checks: {
+          database: 'UP',
+          eventHub: 'UP',
+          analytics: 'UP',
+          trafficManager: 'UP',
+          gatewayState: 'UP',
+        },
       });
     }
     const jwksA = (await (await a.fetch(`${a.baseUrl}/oauth2/jwks`)).json()) as { keys: { kid: string }[] };

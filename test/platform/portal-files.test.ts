@@ -20,6 +20,8 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, 'publisher', 'assets'), { recursive: true });
   writeFileSync(path.join(dir, 'publisher', 'index.html'), '<!doctype html><div id="root"></div>');
   writeFileSync(path.join(dir, 'publisher', 'assets', 'index-abc123.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'publisher', 'assets', 'index-abc123.js.br'), 'brotli bytes');
+  writeFileSync(path.join(dir, 'publisher', 'assets', 'index-abc123.js.gz'), 'gzip bytes');
   writeFileSync(path.join(dir, 'secret.txt'), 'outside the portal');
   app = Fastify({ trustProxy: true }) as unknown as App;
   registerErrorHandlers(app);
@@ -65,6 +67,26 @@ describe('a built portal', () => {
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.body).toBe('console.log(1)');
+  });
+
+  it("sends the build's compressed copy the browser takes, else the file itself", async () => {
+    const cases: [string | undefined, string | undefined, string][] = [
+      ['gzip, deflate, br, zstd', 'br', 'brotli bytes'],
+      ['gzip', 'gzip', 'gzip bytes'],
+      ['br;q=0, gzip;q=0.5', 'gzip', 'gzip bytes'],
+      ['identity', undefined, 'console.log(1)'],
+      [undefined, undefined, 'console.log(1)'],
+    ];
+    for (const [accept, encoding, body] of cases) {
+      const res = await get('/publisher/assets/index-abc123.js', {
+        ...overHttps,
+        ...(accept ? { 'accept-encoding': accept } : {}),
+      });
+      expect(res.headers['content-encoding'], String(accept)).toBe(encoding);
+      expect(res.headers.vary).toBe('Accept-Encoding');
+      expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(res.body).toBe(body);
+    }
   });
 
   it('answers 404 in the WSO2 shape for a missing asset and never leaves the folder', async () => {

@@ -2,9 +2,8 @@
  * An API's documents: text ones read in place (Markdown rendered, safely), URL ones linked, files downloaded.
  */
 import { Accordion, Anchor, Badge, Button, Group, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { messageOf } from '../../shared/api';
-import { Markdown } from '../../shared/markdown';
 import { usePortal, useUser } from '../../shared/portal-context';
 import { Empty, ErrorMessage, Loading, QueryView } from '../../shared/states';
 import { useQuery } from '../../shared/use-query';
@@ -22,6 +21,9 @@ const TYPE_NAMES: Record<string, string> = {
   OTHER: 'Other',
 };
 
+// The Markdown renderer is loaded with the first Markdown document, not with the portal.
+const Markdown = lazy(() => import('../../shared/markdown').then((m) => ({ default: m.Markdown })));
+
 const contentPath = (apiId: string, documentId: string) =>
   `${DEVPORTAL}/apis/${enc(apiId)}/documents/${enc(documentId)}/content`;
 
@@ -33,7 +35,12 @@ function TextContent({ apiId, document }: { apiId: string; document: PortalDocum
   );
   if (query.error) return <ErrorMessage error={query.error} />;
   if (query.data === undefined) return <Loading />;
-  if (document.sourceType === 'MARKDOWN' && query.data) return <Markdown source={query.data} />;
+  if (document.sourceType === 'MARKDOWN' && query.data)
+    return (
+      <Suspense fallback={<Loading />}>
+        <Markdown source={query.data} />
+      </Suspense>
+    );
   return (
     <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
       {query.data || 'This document is empty.'}

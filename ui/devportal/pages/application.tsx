@@ -4,7 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'wouter';
-import { AnalyticsView } from '../../shared/analytics/analytics-view';
+import { AnalyticsView } from '../../shared/analytics/lazy-analytics-view';
 import { messageOf } from '../../shared/api';
 import { ConfirmDialog } from '../../shared/confirm-dialog';
 import { useApi } from '../../shared/portal-context';

@@ -1,6 +1,6 @@
 /** Request analytics across all APIs. */
 import { Stack, Title } from '@mantine/core';
-import { AnalyticsView } from '../../shared/analytics/analytics-view';
+import { AnalyticsView } from '../../shared/analytics/lazy-analytics-view';
 import { PUBLISHER } from '../rest';
 
 export function AnalyticsPage() {

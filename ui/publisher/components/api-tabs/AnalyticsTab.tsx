@@ -1,5 +1,5 @@
 /** This API's request analytics, with the applications that call it most. */
-import { AnalyticsView } from '../../../shared/analytics/analytics-view';
+import { AnalyticsView } from '../../../shared/analytics/lazy-analytics-view';
 import { apiPath } from '../../rest';
 import type { ApiTabProps } from './tab-props';
 
