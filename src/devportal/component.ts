@@ -23,6 +23,7 @@ import { KeyService } from './keys/key-service.js';
 import { registerSubscriptionRoutes } from './subscriptions/subscription-routes.js';
 import { SubscriptionService } from './subscriptions/subscription-service.js';
 import { registerPortalPolicyRoutes } from './throttling-policies/policy-routes.js';
+import { PolicyService } from '../publisher/admin/policy-service.js';
 
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls, nodeClient } = context;
@@ -42,6 +43,8 @@ async function create(context: NodeContext): Promise<Component> {
   const subscriptions = new SubscriptionService(database.db, applications, catalogue, hub, log);
   const guards = devportalGuards(check);
   const analytics = new AnalyticsQueries(database.db);
+  // The tiers consumers choose from are the Admin API's policies, in the shared database.
+  const policies = new PolicyService(database.db, hub, log);
   await hub.subscribe('notification', async (event) => {
     if (event.type !== USER_UPDATED || !Value.Check(UserUpdatedSchema, event.payload)) return;
     if (event.payload.change !== 'deleted') return;
@@ -54,7 +57,7 @@ async function create(context: NodeContext): Promise<Component> {
     register(app: App) {
       registerCatalogueRoutes(app, catalogue, guards);
       registerCatalogueDocumentRoutes(app, documents, guards);
-      registerPortalPolicyRoutes(app, { db: database.db, hub, logger: log }, guards);
+      registerPortalPolicyRoutes(app, policies, guards);
       registerApplicationRoutes(app, applications, keys, guards);
       registerKeyRoutes(app, applications, keys, guards);
       registerSubscriptionRoutes(app, subscriptions, guards);

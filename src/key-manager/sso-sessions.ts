@@ -8,7 +8,9 @@
  * deleted) after it was issued.
  */
 import { SignJWT, errors as joseErrors, jwtVerify, decodeProtectedHeader } from 'jose';
+import { NotFound } from '../platform/errors.js';
 import type { SigningKeys } from './oauth/signing-keys.js';
+import type { Role } from './scopes.js';
 import type { UserService } from './users/user-service.js';
 
 export const SSO_COOKIE = 'portcullis_sso';
@@ -36,8 +38,8 @@ export class SsoSessions {
       .sign(key.privateKey);
   }
 
-  /** The signed-in user of a session cookie, or undefined when it is not (or no longer) good. */
-  async verify(cookieValue: string | undefined): Promise<string | undefined> {
+  /** The signed-in user of a session cookie and their roles, or undefined when it is not (or no longer) good. */
+  async verify(cookieValue: string | undefined): Promise<{ username: string; roles: Role[] } | undefined> {
     if (!cookieValue) return undefined;
     try {
       const { kid } = decodeProtectedHeader(cookieValue);
@@ -49,13 +51,14 @@ export class SsoSessions {
         algorithms: [key.alg],
         requiredClaims: ['sub', 'exp', 'since'],
       });
-      const username = payload.sub as string;
-      if ((await this.users.activeRoles(username)) === undefined) return undefined;
-      // Any change to the user (password, roles) after the session began ends it.
-      const user = await this.users.get(username);
-      return typeof payload.since === 'number' && user.lastUpdatedTime <= payload.since
-        ? username
-        : undefined;
+      const user = await this.users.get(payload.sub as string).catch((err: unknown) => {
+        if (err instanceof NotFound) return undefined;
+        throw err;
+      });
+      // A disabled user, or any change to the user (password, roles) after the session began, ends it.
+      const unchanged =
+        typeof payload.since === 'number' && (user?.lastUpdatedTime ?? Infinity) <= payload.since;
+      return user && !user.disabled && unchanged ? { username: user.username, roles: user.roles } : undefined;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError || err instanceof TypeError) return undefined;
       throw err;

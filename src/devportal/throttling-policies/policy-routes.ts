@@ -3,8 +3,6 @@
  * (an application's throttling tier, a subscription's tier), read from the Admin API's policies. Open like the
  * catalogue: the tiers of an API are public.
  */
-import type { EventHub } from '../../events/hub.js';
-import type { Logger } from '../../platform/logger.js';
 import type { App } from '../../platform/http-server.js';
 import { pageOfAll } from '../../platform/pagination.js';
 import type {
@@ -12,9 +10,8 @@ import type {
   SubscriptionPolicy,
   ThrottleLimit,
 } from '../../publisher/admin/policy-schemas.js';
-import { PolicyService } from '../../publisher/admin/policy-service.js';
-import type { Kysely } from 'kysely';
-import type { Tables } from '../../store/tables.js';
+import type { PolicyService } from '../../publisher/admin/policy-service.js';
+import { TIME_UNIT_MS } from '../../throttle/limits.js';
 import { DEVPORTAL_BASE, type DevportalGuards } from '../devportal-base.js';
 import {
   PolicyLevelParams,
@@ -23,8 +20,6 @@ import {
   type PortalPolicy,
 } from './policy-schemas.js';
 
-const MS_PER_UNIT = { sec: 1_000, min: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
-
 function limitFields(limit: ThrottleLimit) {
   if (limit.type === 'REQUESTCOUNTLIMIT') {
     const { requestCount, timeUnit, unitTime } = limit.requestCount;
@@ -32,7 +27,7 @@ function limitFields(limit: ThrottleLimit) {
       quotaPolicyType: 'REQUESTCOUNT' as const,
       requestCount,
       timeUnit,
-      unitTime: unitTime * MS_PER_UNIT[timeUnit],
+      unitTime: unitTime * TIME_UNIT_MS[timeUnit],
     };
   }
   const { dataAmount, dataUnit, timeUnit, unitTime } = limit.bandwidth;
@@ -41,7 +36,7 @@ function limitFields(limit: ThrottleLimit) {
     requestCount: dataAmount,
     dataUnit,
     timeUnit,
-    unitTime: unitTime * MS_PER_UNIT[timeUnit],
+    unitTime: unitTime * TIME_UNIT_MS[timeUnit],
   };
 }
 
@@ -75,12 +70,7 @@ function toPortalSubscriptionPolicy(policy: SubscriptionPolicy): PortalPolicy {
   };
 }
 
-export function registerPortalPolicyRoutes(
-  app: App,
-  deps: { db: Kysely<Tables>; hub: EventHub; logger: Logger },
-  guards: DevportalGuards,
-): void {
-  const policies = new PolicyService(deps.db, deps.hub, deps.logger);
+export function registerPortalPolicyRoutes(app: App, policies: PolicyService, guards: DevportalGuards): void {
   app.get(
     `${DEVPORTAL_BASE}/throttling-policies/:policyLevel`,
     {

@@ -120,9 +120,8 @@ export function registerAuthorizeRoutes(app: App, km: KeyManager, sso: SsoSessio
     handleErrors(reply, km, async () => {
       const authz = await validateAuthorizationRequest(km, formParams(request.query));
       if (authz.client.clientId === PORTAL_CLIENT_ID && authz.prompt !== 'login') {
-        const username = await sso.verify(cookie(request, SSO_COOKIE));
-        const roles = username ? await km.users.activeRoles(username) : undefined;
-        if (username && roles) return redirectWithCode(reply, km, authz, { username, roles });
+        const user = await sso.verify(cookie(request, SSO_COOKIE));
+        if (user) return redirectWithCode(reply, km, authz, user);
       }
       if (authz.prompt === 'none')
         throw new RedirectableError(
