@@ -27,11 +27,19 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+/** What a portal reads at start from /<portal>/config.json (the UI imports this type). */
+export interface PortalSettings {
+  keyManagerUrl: string;
+  clientId: string;
+  /** The Developer Portal's URL, shown in the Publisher as WSO2 shows its APIStore URL. */
+  devportalUrl?: string;
+}
+
 export interface PortalOptions {
   /** `publisher`, `devportal` or `admin`: the path prefix and the folder under ui/dist. */
   name: string;
   /** What the portal reads at start: where the Key Manager is, its OAuth client, … */
-  settings: () => Record<string, unknown>;
+  settings: () => PortalSettings;
   /** Origins the portal calls besides its own (the Key Manager, gateways): its Content-Security-Policy. */
   connectTo: () => string[];
   /** This node's HTTPS base URL: a portal asked for over plain HTTP is sent there. */

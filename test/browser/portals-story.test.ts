@@ -207,12 +207,12 @@ describe.skipIf(!available)('a new user walks through the portals', () => {
     await developer.getByRole('link', { name: 'Applications' }).click();
     await developer.getByRole('link', { name: APP_NAME }).click();
     await developer.getByRole('tab', { name: 'Analytics' }).click();
-    await expect.poll(() => stat(developer, 'Requests')).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => stat(developer, 'Requests'), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await developer.getByRole('region', { name: 'Requests over time' }).waitFor();
     await screenshot(developer, 'devportal-application-analytics');
 
     await provider.getByRole('tab', { name: 'Analytics' }).click();
-    await expect.poll(() => stat(provider, 'Requests')).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => stat(provider, 'Requests'), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await provider.getByRole('region', { name: 'Top applications' }).getByText(APP_NAME).waitFor();
     await screenshot(provider, 'publisher-api-analytics');
   });

@@ -7,6 +7,7 @@
  * login_required and the portal shows its sign-in button. Signing out revokes both tokens (RFC 7009) and
  * ends that session.
  */
+import type { TokenResponse } from '../../src/key-manager/oauth/tokens';
 import type { PortalSettings } from './settings';
 
 const PENDING_KEY = 'portcullis.signin';
@@ -18,13 +19,6 @@ interface Pending {
   state: string;
   verifier: string;
   returnTo: string;
-}
-
-interface TokenResponse {
-  access_token: string;
-  refresh_token?: string;
-  expires_in: number;
-  scope?: string;
 }
 
 export interface SignedIn {

@@ -1,10 +1,7 @@
-/** What the serving component tells its portal at start (GET ./config.json): see src/platform/portal-files.ts. */
-export interface PortalSettings {
-  keyManagerUrl: string;
-  clientId: string;
-  /** The Developer Portal's URL, shown in the Publisher as WSO2 shows its APIStore URL. */
-  devportalUrl?: string;
-}
+/** What the serving component tells its portal at start (GET <base>/config.json). */
+import type { PortalSettings } from '../../src/platform/portal-files';
+
+export type { PortalSettings };
 
 export async function loadSettings(): Promise<PortalSettings> {
   const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });

@@ -44,6 +44,7 @@ export const ApplicationKeyListSchema = Type.Object({
   count: Type.Integer(),
   list: Type.Array(ApplicationKeySchema),
 });
+export type ApplicationKeyList = Static<typeof ApplicationKeyListSchema>;
 
 /** Seconds, as a string (WSO2) or a number; -1 or absent: the Key Manager's default. */
 const Validity = Type.Union([Type.Integer({ minimum: -1 }), Type.String({ pattern: '^-?[0-9]{1,10}$' })]);
@@ -77,6 +78,7 @@ export const SecretResponseSchema = Type.Object({
   consumerKey: Type.String(),
   consumerSecret: Type.String(),
 });
+export type SecretResponse = Static<typeof SecretResponseSchema>;
 
 export const TokenRequestSchema = Type.Object({
   /** Required here: the secret is stored only as a hash, so the caller proves they hold it. */

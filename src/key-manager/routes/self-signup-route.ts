@@ -2,7 +2,7 @@
  * Self sign-up for developers: POST /keymanager/v1/self-signup creates a user with the `subscriber` role
  * only, as WSO2's Developer Portal sign-up does. Off with `key_manager.self_signup = false`.
  */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Forbidden } from '../../platform/errors.js';
 import type { App } from '../../platform/http-server.js';
 import type { KeyManager } from '../key-manager.js';
@@ -14,6 +14,7 @@ const SignUpSchema = Type.Object(
   { username: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 1024 }) },
   { additionalProperties: false },
 );
+export type SignUpRequest = Static<typeof SignUpSchema>;
 
 export function registerSelfSignupRoute(app: App, km: KeyManager): void {
   app.post(

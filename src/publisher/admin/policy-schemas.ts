@@ -131,3 +131,4 @@ export type Policy = ApplicationPolicy | SubscriptionPolicy | AdvancedPolicy;
 
 export const policyListSchema = <T extends PolicyKind>(kind: T) =>
   Type.Object({ count: Type.Integer(), list: Type.Array(POLICY_KINDS[kind].schema) });
+export type PolicyList<K extends PolicyKind> = Static<ReturnType<typeof policyListSchema<K>>>;

@@ -14,7 +14,7 @@ export interface BasicValues {
   description: string;
 }
 
-export const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+const NAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 export function basicErrors(values: BasicValues, errors: Record<string, string>): void {
   if (!values.policyName) errors.policyName = 'Enter a name';

@@ -10,6 +10,7 @@ import { limitErrors, limitFromValues, limitToValues, newLimit, type LimitValues
 
 export type ConditionType = ThrottleCondition['type'];
 type Group = NonNullable<AdvancedPolicy['conditionalGroups']>[number];
+type IpConditionType = Extract<ThrottleCondition, { type: 'IPCONDITION' }>['ipCondition']['ipConditionType'];
 
 export const CONDITION_TYPES: { value: ConditionType; label: string }[] = [
   { value: 'IPCONDITION', label: 'IP address' },
@@ -24,7 +25,7 @@ export interface ConditionValues {
   type: ConditionType;
   invertCondition: boolean;
   ipCondition: {
-    ipConditionType: 'IPSPECIFIC' | 'IPRANGE';
+    ipConditionType: IpConditionType;
     specificIP: string;
     startingIP: string;
     endingIP: string;

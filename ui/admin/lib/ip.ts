@@ -1,12 +1,12 @@
 /** IP addresses checked in the browser before a form is sent (the server checks them again). */
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export function isIpv4(value: string): boolean {
+function isIpv4(value: string): boolean {
   return IPV4.test(value);
 }
 
 /** The URL parser knows IPv6 literals; a zone id (`%eth0`) is not part of what it checks. */
-export function isIpv6(value: string): boolean {
+function isIpv6(value: string): boolean {
   const address = value.split('%')[0] ?? '';
   if (!address.includes(':')) return false;
   try {

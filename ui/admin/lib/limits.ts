@@ -61,7 +61,7 @@ export function limitFromValues(values: LimitValues): ThrottleLimit {
 }
 
 /** A whole number ≥ min, or the reason it is not. */
-export function countError(value: number | string, min = 1): string | null {
+function countError(value: number | string, min = 1): string | null {
   if (value === '' || value === undefined) return 'Required';
   const n = Number(value);
   if (!Number.isInteger(n)) return 'Enter a whole number';

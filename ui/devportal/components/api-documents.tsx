@@ -2,8 +2,9 @@
  * An API's documents: text ones read in place (Markdown rendered, safely), URL ones linked, files downloaded.
  */
 import { Accordion, Anchor, Badge, Button, Group, Stack, Text } from '@mantine/core';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, useState } from 'react';
 import { messageOf } from '../../shared/api';
+import { LazyBoundary } from '../../shared/lazy-boundary';
 import { usePortal, useUser } from '../../shared/portal-context';
 import { Empty, ErrorMessage, Loading, QueryView } from '../../shared/states';
 import { useQuery } from '../../shared/use-query';
@@ -37,9 +38,9 @@ function TextContent({ apiId, document }: { apiId: string; document: PortalDocum
   if (query.data === undefined) return <Loading />;
   if (document.sourceType === 'MARKDOWN' && query.data)
     return (
-      <Suspense fallback={<Loading />}>
+      <LazyBoundary>
         <Markdown source={query.data} />
-      </Suspense>
+      </LazyBoundary>
     );
   return (
     <Text size="sm" component="div" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>

@@ -3,7 +3,7 @@ import type { PortalPolicy } from './wire';
 
 const UNLIMITED = 2_147_483_647;
 
-export function limitOf(policy: PortalPolicy): string {
+function limitOf(policy: PortalPolicy): string {
   if (policy.requestCount >= UNLIMITED) return 'Unlimited';
   const minutes = policy.unitTime / 60_000;
   const per =

@@ -10,10 +10,12 @@ export type { PortalPolicy } from '../../../src/devportal/throttling-policies/po
 export type { Application, ApplicationInfo } from '../../../src/devportal/applications/application-schemas';
 export type {
   ApplicationKey,
+  ApplicationKeyList,
   ApplicationToken,
   KeyGenerateRequest,
   KeyType,
   RevokeTokenRequest,
+  SecretResponse,
   TokenRequest,
 } from '../../../src/devportal/keys/key-schemas';
 export type {

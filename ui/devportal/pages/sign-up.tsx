@@ -19,6 +19,8 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { Link } from 'wouter';
+import type { SignUpRequest } from '../../../src/key-manager/routes/self-signup-route';
+import type { ErrorBody } from '../../../src/platform/errors';
 import { messageOf } from '../../shared/api';
 import { usePortal, useUser } from '../../shared/portal-context';
 import { SELF_SIGNUP } from '../lib/paths';
@@ -45,10 +47,10 @@ async function signUp(keyManagerUrl: string, username: string, password: string)
   const response = await fetch(new URL(SELF_SIGNUP, keyManagerUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password } satisfies SignUpRequest),
   });
   if (response.ok) return;
-  const body = (await response.json().catch(() => ({}))) as { description?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as Partial<ErrorBody>;
   throw new SignUpError(
     response.status,
     body.description || body.message || `Sign-up failed (HTTP ${response.status}).`,

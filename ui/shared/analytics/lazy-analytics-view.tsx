@@ -2,15 +2,15 @@
  * The analytics view, loaded when first shown: its charts (recharts) are most of a portal's script, and most
  * visits never open them.
  */
-import { lazy, Suspense, type ComponentProps } from 'react';
-import { Loading } from '../states';
+import { lazy, type ComponentProps } from 'react';
+import { LazyBoundary } from '../lazy-boundary';
 
 const View = lazy(() => import('./analytics-view').then((m) => ({ default: m.AnalyticsView })));
 
 export function AnalyticsView(props: ComponentProps<typeof View>) {
   return (
-    <Suspense fallback={<Loading label="Loading charts…" />}>
+    <LazyBoundary label="Loading charts…">
       <View {...props} />
-    </Suspense>
+    </LazyBoundary>
   );
 }

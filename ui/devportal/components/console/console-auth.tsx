@@ -24,7 +24,7 @@ import { useCredentials } from '../../lib/credentials';
 import { DEVPORTAL, enc } from '../../lib/paths';
 import type {
   ApplicationInfo,
-  ApplicationKey,
+  ApplicationKeyList,
   ApplicationToken,
   KeyType,
   Page,
@@ -80,8 +80,8 @@ export function ConsoleAuth({ apiId, token, onToken, scopes }: ConsoleAuthProps)
   const keys = useQuery(
     () =>
       applicationId
-        ? api<{ list: ApplicationKey[] }>('GET', `${DEVPORTAL}/applications/${enc(applicationId)}/oauth-keys`)
-        : Promise.resolve({ list: [] as ApplicationKey[] }),
+        ? api<ApplicationKeyList>('GET', `${DEVPORTAL}/applications/${enc(applicationId)}/oauth-keys`)
+        : Promise.resolve<ApplicationKeyList>({ count: 0, list: [] }),
     [api, applicationId],
   );
   const key = keys.data?.list.find((k) => k.keyType === keyType);

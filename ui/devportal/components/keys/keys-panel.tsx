@@ -13,7 +13,14 @@ import { QueryView } from '../../../shared/states';
 import { useQuery } from '../../../shared/use-query';
 import { useCredentials } from '../../lib/credentials';
 import { DEVPORTAL, enc } from '../../lib/paths';
-import type { ApplicationKey, ApplicationToken, KeyGenerateRequest, KeyType } from '../../lib/wire';
+import type {
+  ApplicationKey,
+  ApplicationKeyList,
+  ApplicationToken,
+  KeyGenerateRequest,
+  KeyType,
+  SecretResponse,
+} from '../../lib/wire';
 import { GenerateKeysForm } from './generate-keys-form';
 import { CopyField, ShownOnceModal, type ShownValue } from './shown-once-modal';
 import { GenerateTokenForm, RevokeTokenForm } from './token-forms';
@@ -27,10 +34,7 @@ export function KeysPanel({ applicationId, keyType }: { applicationId: string; k
   const api = useApi();
   const credentials = useCredentials();
   const keysPath = `${DEVPORTAL}/applications/${enc(applicationId)}`;
-  const query = useQuery(
-    () => api<{ list: ApplicationKey[] }>('GET', `${keysPath}/oauth-keys`),
-    [api, keysPath],
-  );
+  const query = useQuery(() => api<ApplicationKeyList>('GET', `${keysPath}/oauth-keys`), [api, keysPath]);
   const [shown, setShown] = useState<Shown>();
   const [confirming, { open: confirm, close: cancel }] = useDisclosure(false);
   const [regenerating, setRegenerating] = useState(false);
@@ -59,7 +63,7 @@ export function KeysPanel({ applicationId, keyType }: { applicationId: string; k
   const regenerate = async (key: ApplicationKey) => {
     setRegenerating(true);
     try {
-      const answer = await api<{ consumerKey: string; consumerSecret: string }>(
+      const answer = await api<SecretResponse>(
         'POST',
         `${keysPath}/oauth-keys/${enc(key.keyMappingId)}/regenerate-secret`,
       );

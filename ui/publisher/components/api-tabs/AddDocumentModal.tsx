@@ -20,7 +20,7 @@ import { notifySuccess } from '../notify';
 import { placeServerError } from '../server-error';
 import { FormError } from '../../../shared/states';
 
-type Source = 'INLINE' | 'MARKDOWN' | 'URL';
+type Source = Exclude<Document['sourceType'], 'FILE'>;
 
 export const DOCUMENT_TYPES: { value: Document['type']; label: string }[] = [
   { value: 'HOWTO', label: 'How to' },

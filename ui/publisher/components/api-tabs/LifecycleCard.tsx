@@ -5,6 +5,7 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import type { Api, LifecycleState, WorkflowResponse } from '../../../../src/publisher/apis/api-schemas';
+import type { LifecycleAction } from '../../../../src/publisher/apis/lifecycle';
 import { messageOf } from '../../../shared/api';
 import { useApi } from '../../../shared/portal-context';
 import { ErrorMessage, FormError, Loading } from '../../../shared/states';
@@ -15,7 +16,12 @@ import { notifySuccess } from '../notify';
 import { StatusBadge } from '../StatusBadge';
 import type { ApiTabProps } from './tab-props';
 
-const DANGER = new Set(['Block', 'Deprecate', 'Retire', 'Demote to Created']);
+const DANGER = new Set<string>([
+  'Block',
+  'Deprecate',
+  'Retire',
+  'Demote to Created',
+] satisfies LifecycleAction[]);
 
 export function LifecycleCard({ api, onChange }: ApiTabProps) {
   const call = useApi();

@@ -17,7 +17,7 @@ import {
 import { useForm } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { Api, Operation } from '../../../../src/publisher/apis/api-schemas';
+import { AUTH_TYPES, HTTP_VERBS, type Api, type Operation } from '../../../../src/publisher/apis/api-schemas';
 import { usePermissions } from '../../permissions';
 import { messageOf } from '../../../shared/api';
 import { optionsOf, useAdvancedTiers } from '../use-policies';
@@ -26,14 +26,6 @@ import { useSaveApi } from './use-save-api';
 import { FormError } from '../../../shared/states';
 import { DataTable } from '../../../shared/data-table';
 
-const VERBS: Operation['verb'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const AUTH_TYPES: NonNullable<Operation['authType']>[] = [
-  'Any',
-  'Application & Application User',
-  'Application',
-  'Application User',
-  'None',
-];
 const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 interface Row {
@@ -165,7 +157,7 @@ export function OperationsTab(props: ApiTabProps) {
                   <Table.Td>
                     <Select
                       aria-label={`Verb of operation ${n}`}
-                      data={VERBS}
+                      data={HTTP_VERBS}
                       allowDeselect={false}
                       readOnly={readOnly}
                       {...form.getInputProps(`operations.${i}.verb`)}

@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
-import type { Api, Operation } from '../../../../src/publisher/apis/api-schemas';
+import { HTTP_VERBS, type Api, type Operation } from '../../../../src/publisher/apis/api-schemas';
 import { usePermissions } from '../../permissions';
 import { placeServerError } from '../server-error';
 import { TiersSelect } from '../TiersSelect';
@@ -25,7 +25,6 @@ import { FormError } from '../../../shared/states';
 type Visibility = NonNullable<Api['visibility']>;
 type Method = Operation['verb'];
 
-const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const VISIBILITY: { value: Visibility; label: string }[] = [
   { value: 'PUBLIC', label: 'Public: everyone, signed in or not' },
   { value: 'RESTRICTED', label: 'Restricted: users with the roles below' },
@@ -198,7 +197,11 @@ export function SettingsTab(props: ApiTabProps) {
                   description="Press Enter after each."
                   {...form.getInputProps('allowHeaders')}
                 />
-                <MultiSelect label="Allowed methods" data={METHODS} {...form.getInputProps('allowMethods')} />
+                <MultiSelect
+                  label="Allowed methods"
+                  data={HTTP_VERBS}
+                  {...form.getInputProps('allowMethods')}
+                />
                 <Switch
                   label="Allow credentials"
                   {...form.getInputProps('allowCredentials', { type: 'checkbox' })}

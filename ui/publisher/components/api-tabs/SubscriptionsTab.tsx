@@ -7,7 +7,10 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Page } from '../../../../src/platform/pagination';
-import type { ProviderSubscription } from '../../../../src/publisher/subscriptions/subscription-schemas';
+import type {
+  BLOCK_STATES,
+  ProviderSubscription,
+} from '../../../../src/publisher/subscriptions/subscription-schemas';
 import { useApi } from '../../../shared/portal-context';
 import { Empty, QueryView } from '../../../shared/states';
 import { DataTable } from '../../../shared/data-table';
@@ -33,7 +36,7 @@ const STATUS_LABELS: Record<string, string> = {
   REJECTED: 'Rejected',
 };
 
-type Action = 'BLOCKED' | 'PROD_ONLY_BLOCKED' | 'UNBLOCKED';
+type Action = (typeof BLOCK_STATES)[number] | 'UNBLOCKED';
 
 export function SubscriptionsTab({ api }: ApiTabProps) {
   const call = useApi();
