@@ -2,7 +2,7 @@
  * The Developer Portal as a node component (WSO2's "Store"): the catalogue, applications, their keys (made
  * at the Key Manager over HTTP with this node's client) and subscriptions, on /api/am/devportal/v3.
  */
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { AnalyticsQueries } from '../analytics/analytics-queries.js';
 import { USER_UPDATED, UserUpdatedSchema } from '../events/key-manager-events.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
@@ -25,6 +25,9 @@ import { SubscriptionService } from './subscriptions/subscription-service.js';
 import { registerPortalPolicyRoutes } from './throttling-policies/policy-routes.js';
 import { PolicyService } from '../publisher/admin/policy-service.js';
 
+/** Compiled once: checked on every event received. */
+const UserUpdatedValidator = Compile(UserUpdatedSchema);
+
 async function create(context: NodeContext): Promise<Component> {
   const { config, database, hub, logger, urls, nodeClient } = context;
   if (!database) throw new Error('the Developer Portal needs the database');
@@ -46,7 +49,7 @@ async function create(context: NodeContext): Promise<Component> {
   // The tiers consumers choose from are the Admin API's policies, in the shared database.
   const policies = new PolicyService(database.db, hub, log);
   await hub.subscribe('notification', async (event) => {
-    if (event.type !== USER_UPDATED || !Value.Check(UserUpdatedSchema, event.payload)) return;
+    if (event.type !== USER_UPDATED || !UserUpdatedValidator.Check(event.payload)) return;
     if (event.payload.change !== 'deleted') return;
     await applications
       .removeAllOf(event.payload.username)

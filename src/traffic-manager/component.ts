@@ -5,7 +5,7 @@
  * It keeps nothing on disk: the gateways' counts are cumulative, so a restarted traffic manager rebuilds its
  * view from their next full report, and any number of traffic managers reach the same decisions.
  */
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { newEvent, type HubEvent } from '../events/topics.js';
 import type { Subscription } from '../events/hub.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
@@ -16,6 +16,9 @@ import {
   type ThrottleDecision,
 } from '../throttle/throttle-events.js';
 import { GlobalCounts } from './global-counts.js';
+
+/** Compiled once: checked on every event received. */
+const ThrottleCountsValidator = Compile(ThrottleCountsSchema);
 
 /** How often throttled keys are announced again, and old windows forgotten. */
 const REPEAT_MS = 1000;
@@ -44,7 +47,7 @@ async function create(context: NodeContext): Promise<Component> {
   const receive = (event: HubEvent) => {
     if (event.type !== THROTTLE_COUNTS) return;
     const { payload } = event;
-    if (!Value.Check(ThrottleCountsSchema, payload)) {
+    if (!ThrottleCountsValidator.Check(payload)) {
       // Logged now and then, not per event: a misbehaving sender must not flood the log.
       if (invalid++ % 1000 === 0)
         log.warn({ eventId: event.id, invalid }, 'malformed throttle counts ignored');

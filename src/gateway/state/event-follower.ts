@@ -6,7 +6,7 @@
  * changes; a lifecycle change that overtakes a fetch is applied to what the fetch brings. A change the events
  * cannot express precisely (throttling policies) pulls a whole snapshot.
  */
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { ApplicationEventSchema, KeyMappingEventSchema } from '../../events/application-events.js';
 import type { HubEvent } from '../../events/topics.js';
 import { SubscriptionEventSchema } from '../../events/subscription-events.js';
@@ -14,6 +14,12 @@ import type { Logger } from '../../platform/logger.js';
 import { DenyPolicySchema } from '../../publisher/admin/deny-policy-schemas.js';
 import type { RuntimeState } from './runtime-state.js';
 import type { SnapshotSource } from './snapshot-source.js';
+
+/** Compiled once: checked on every event received. */
+const ApplicationEventValidator = Compile(ApplicationEventSchema);
+const KeyMappingEventValidator = Compile(KeyMappingEventSchema);
+const SubscriptionEventValidator = Compile(SubscriptionEventSchema);
+const DenyPolicyValidator = Compile(DenyPolicySchema);
 
 interface ApiEvent {
   apiId?: unknown;
@@ -66,29 +72,28 @@ export class EventFollower {
       }
       case 'APPLICATION_CREATE':
       case 'APPLICATION_UPDATE':
-        if (Value.Check(ApplicationEventSchema, payload))
+        if (ApplicationEventValidator.Check(payload))
           this.state.applications.set(payload.applicationId, payload);
         return;
       case 'APPLICATION_DELETE':
-        if (Value.Check(ApplicationEventSchema, payload)) this.state.removeApplication(payload.applicationId);
+        if (ApplicationEventValidator.Check(payload)) this.state.removeApplication(payload.applicationId);
         return;
       case 'APPLICATION_REGISTRATION_CREATE':
-        if (Value.Check(KeyMappingEventSchema, payload))
-          this.state.keyMappings.set(payload.consumerKey, payload);
+        if (KeyMappingEventValidator.Check(payload)) this.state.keyMappings.set(payload.consumerKey, payload);
         return;
       case 'REMOVE_APPLICATION_KEYMAPPING':
-        if (Value.Check(KeyMappingEventSchema, payload)) this.state.keyMappings.delete(payload.consumerKey);
+        if (KeyMappingEventValidator.Check(payload)) this.state.keyMappings.delete(payload.consumerKey);
         return;
       case 'SUBSCRIPTIONS_CREATE':
       case 'SUBSCRIPTIONS_UPDATE':
-        if (Value.Check(SubscriptionEventSchema, payload)) this.state.setSubscription(payload);
+        if (SubscriptionEventValidator.Check(payload)) this.state.setSubscription(payload);
         return;
       case 'SUBSCRIPTIONS_DELETE':
-        if (Value.Check(SubscriptionEventSchema, payload)) this.state.removeSubscription(payload);
+        if (SubscriptionEventValidator.Check(payload)) this.state.removeSubscription(payload);
         return;
       case 'DENY_POLICY_CREATE':
       case 'DENY_POLICY_UPDATE':
-        if (Value.Check(DenyPolicySchema, payload)) this.state.setDenyPolicy(payload);
+        if (DenyPolicyValidator.Check(payload)) this.state.setDenyPolicy(payload);
         return;
       case 'DENY_POLICY_DELETE':
         if (typeof payload.conditionId === 'string') this.state.removeDenyPolicy(payload.conditionId);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { NodeTokens } from '../../platform/auth/node-credentials.js';
 import type { ClusterFetch } from '../../platform/cluster-fetch.js';
 import {
@@ -16,6 +16,10 @@ import {
   type DeployedApi,
   type Snapshot,
 } from '../../publisher/internal/internal-data-schemas.js';
+
+/** Compiled once (a snapshot can hold thousands of objects). */
+const SnapshotValidator = Compile(SnapshotSchema);
+const DeployedApiValidator = Compile(DeployedApiSchema);
 
 export class SnapshotSource {
   readonly file: string;
@@ -34,7 +38,7 @@ export class SnapshotSource {
   async pull(): Promise<Snapshot> {
     const query = `environment=${encodeURIComponent(this.environment)}`;
     const snapshot = await this.#get(`${INTERNAL_BASE}/snapshot?${query}`);
-    if (!Value.Check(SnapshotSchema, snapshot)) throw new Error('the Publisher sent a malformed snapshot');
+    if (!SnapshotValidator.Check(snapshot)) throw new Error('the Publisher sent a malformed snapshot');
     await this.save(snapshot);
     return snapshot;
   }
@@ -44,7 +48,7 @@ export class SnapshotSource {
     const query = `environment=${encodeURIComponent(this.environment)}`;
     const api = await this.#get(`${INTERNAL_BASE}/apis/${encodeURIComponent(apiId)}?${query}`, true);
     if (api === undefined) return undefined;
-    if (!Value.Check(DeployedApiSchema, api)) throw new Error('the Publisher sent a malformed deployed API');
+    if (!DeployedApiValidator.Check(api)) throw new Error('the Publisher sent a malformed deployed API');
     return api;
   }
 
@@ -57,7 +61,7 @@ export class SnapshotSource {
       return undefined;
     }
     const snapshot: unknown = JSON.parse(text);
-    return Value.Check(SnapshotSchema, snapshot) && snapshot.environment === this.environment
+    return SnapshotValidator.Check(snapshot) && snapshot.environment === this.environment
       ? snapshot
       : undefined;
   }

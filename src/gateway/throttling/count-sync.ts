@@ -6,7 +6,7 @@
  * them.
  */
 import { randomBytes } from 'node:crypto';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { EventHub, Subscription } from '../../events/hub.js';
 import { newEvent, type HubEvent } from '../../events/topics.js';
 import type { Logger } from '../../platform/logger.js';
@@ -17,6 +17,9 @@ import {
   type KeyCount,
 } from '../../throttle/throttle-events.js';
 import type { Throttling } from './throttling.js';
+
+/** Compiled once: checked on every event received. */
+const ThrottleDecisionsValidator = Compile(ThrottleDecisionsSchema);
 
 /** How often changed counts go out: the lag that bounds how far gateways together pass a limit. */
 const SEND_MS = 10;
@@ -65,7 +68,7 @@ export class CountSync {
   }
 
   #receive(event: HubEvent): void {
-    if (event.type !== THROTTLE_DECISIONS || !Value.Check(ThrottleDecisionsSchema, event.payload)) return;
+    if (event.type !== THROTTLE_DECISIONS || !ThrottleDecisionsValidator.Check(event.payload)) return;
     const now = Date.now();
     for (const decision of event.payload.decisions) this.throttling.decisions.apply(decision, now);
   }

@@ -27,9 +27,13 @@ import {
   TokensRevokedSchema,
 } from '../../events/key-manager-events.js';
 import type { Logger } from '../logger.js';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import type { KeyManagerClient } from './key-manager-client.js';
 import { basicAuthorization, NodeTokens, type NodeCredentials } from './node-credentials.js';
+
+/** Compiled once: checked on every event received. */
+const TokensRevokedValidator = Compile(TokensRevokedSchema);
+const RevokedTokensValidator = Compile(RevokedTokensSchema);
 
 export interface AccessToken {
   /** The JWT's `jti`, or the SHA-256 of an opaque token: what revocation events name. */
@@ -111,7 +115,7 @@ export class AccessTokenVerifier {
   async followRevocations(hub: EventHub, logger?: Logger): Promise<void> {
     this.#logger = logger;
     await hub.subscribe('tokenRevocation', (event) => {
-      if (event.type !== TOKENS_REVOKED || !Value.Check(TokensRevokedSchema, event.payload)) return;
+      if (event.type !== TOKENS_REVOKED || !TokensRevokedValidator.Check(event.payload)) return;
       for (const { id, expiresAt } of event.payload.tokens) this.#revoked.set(id, expiresAt);
     });
     hub.onReconnect(() => {
@@ -197,7 +201,7 @@ export class AccessTokenVerifier {
     if (response.status === 401) nodeTokens.reset();
     if (!response.ok) throw new Error(`the Key Manager answered ${response.status} for the revoked tokens`);
     const body: unknown = await response.json();
-    if (!Value.Check(RevokedTokensSchema, body)) throw new Error('the revoked tokens list is malformed');
+    if (!RevokedTokensValidator.Check(body)) throw new Error('the revoked tokens list is malformed');
     for (const { id, expiresAt } of body.tokens) this.#revoked.set(id, expiresAt);
   }
 
