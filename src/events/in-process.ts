@@ -3,6 +3,7 @@
  * that every hub implementation shares.
  */
 import type { Logger } from 'pino';
+import { freezeEvent } from './frozen-event.js';
 import {
   checkGroup,
   type EventHandler,
@@ -52,7 +53,8 @@ export async function dispatch(
   );
 }
 
-type Receiver = (topic: EventTopic, json: string) => void;
+/** Every hub and group member of the process gets the published event itself, frozen (see frozen-event.ts). */
+type Receiver = (topic: EventTopic, event: HubEvent) => void;
 
 /** The handlers of one group on one topic, across the hubs of a bus, served in turn. */
 interface Group {
@@ -90,11 +92,11 @@ export class InProcessBus {
     };
   }
 
-  send(topic: EventTopic, json: string): void {
-    for (const receiver of this.receivers) receiver(topic, json);
+  send(topic: EventTopic, event: HubEvent): void {
+    for (const receiver of this.receivers) receiver(topic, event);
     for (const group of this.groups.get(topic)?.values() ?? []) {
       const member = group.members[group.next++ % group.members.length];
-      member?.(topic, json);
+      member?.(topic, event);
     }
   }
 }
@@ -113,7 +115,7 @@ export class InProcessEventHub implements EventHub {
   private readonly reconnectListeners: Array<() => void> = [];
   /** How to leave each group this hub's handlers joined. */
   private readonly memberships = new Set<() => void>();
-  private readonly receiver: Receiver = (topic, json) => this.receive(topic, json);
+  private readonly receiver: Receiver = (topic, event) => this.receive(topic, event);
   private closed = false;
 
   constructor(options: InProcessEventHubOptions = {}) {
@@ -124,12 +126,12 @@ export class InProcessEventHub implements EventHub {
 
   async publish(topic: EventTopic, event: HubEvent): Promise<void> {
     this.assertOpen(`publish a ${event.type} event to topic "${topic}"`);
-    // Serialised now, as a broker would: receivers get a copy, never the publisher's object, and a payload
-    // that does not survive JSON fails the same way here as it would with RabbitMQ.
-    const json = JSON.stringify(event);
+    // Checked and frozen now: a payload a broker could not carry unchanged fails here as it would there, and
+    // the object that receivers share can be changed by nobody.
+    freezeEvent(event);
     // Delivered on a later microtask, never inside publish, so publishers cannot come to rely on
     // synchronous delivery that a broker would not give them. Microtasks keep publish order.
-    queueMicrotask(() => this.bus.send(topic, json));
+    queueMicrotask(() => this.bus.send(topic, event));
   }
 
   async subscribe(
@@ -141,8 +143,8 @@ export class InProcessEventHub implements EventHub {
     checkGroup(options.group);
     const entry = { handler };
     if (options.group !== undefined) {
-      const leave = this.bus.join(topic, options.group, (_topic, json) => {
-        if (!this.closed) void dispatch([entry], topic, JSON.parse(json) as HubEvent, this.onHandlerError);
+      const leave = this.bus.join(topic, options.group, (_topic, event) => {
+        if (!this.closed) void dispatch([entry], topic, event, this.onHandlerError);
       });
       this.memberships.add(leave);
       return {
@@ -179,10 +181,10 @@ export class InProcessEventHub implements EventHub {
     this.memberships.clear();
   }
 
-  private receive(topic: EventTopic, json: string): void {
+  private receive(topic: EventTopic, event: HubEvent): void {
     const entries = this.subscriptions.get(topic);
     if (this.closed || !entries?.size) return;
-    void dispatch(entries, topic, JSON.parse(json) as HubEvent, this.onHandlerError);
+    void dispatch(entries, topic, event, this.onHandlerError);
   }
 
   private assertOpen(action: string): void {

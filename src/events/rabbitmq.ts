@@ -22,7 +22,7 @@ import {
   type Publisher,
 } from 'rabbitmq-client';
 import type { Logger } from 'pino';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { dispatch, logHandlerErrors, type HandlerEntry, type HandlerErrorListener } from './in-process.js';
 import {
   checkGroup,
@@ -31,7 +31,11 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from './hub.js';
+import { freezeEvent } from './frozen-event.js';
 import { EVENT_TOPICS, HubEventSchema, type EventTopic, type HubEvent } from './topics.js';
+
+/** Compiled once: checked on every event received. */
+const HubEventValidator = Compile(HubEventSchema);
 
 export interface RabbitMqEventHubOptions {
   /**
@@ -227,6 +231,8 @@ export class RabbitMqEventHub implements EventHub {
   async publish(topic: EventTopic, event: HubEvent): Promise<void> {
     const action = `publish a ${event.type} event to topic "${topic}"`;
     this.assertOpen(action);
+    // The same check as the in-process hub's, so that an event behaves alike on either (frozen-event.ts).
+    freezeEvent(event);
     try {
       await this.publisher.send({ exchange: this.exchange(topic), messageId: event.id }, event);
     } catch (err) {
@@ -379,9 +385,9 @@ export class RabbitMqEventHub implements EventHub {
     message: AsyncMessage,
   ): Promise<void> | void {
     const event: unknown = message.body;
-    if (!Value.Check(HubEventSchema, event)) {
+    if (!HubEventValidator.Check(event)) {
       // The payload is not logged: it may hold personal data or secrets.
-      const errors = Value.Errors(HubEventSchema, event)
+      const errors = HubEventValidator.Errors(event)
         .slice(0, 5)
         .map((error) => `${error.instancePath || '/'} ${error.message}`);
       this.logger.warn(
@@ -390,7 +396,8 @@ export class RabbitMqEventHub implements EventHub {
       );
       return;
     }
-    return dispatch(handlers, topic, event, this.onHandlerError);
+    // Frozen as the in-process hub's events are: a handler that changes one fails with either hub.
+    return dispatch(handlers, topic, freezeEvent(event), this.onHandlerError);
   }
 
   private connected(): void {

@@ -121,6 +121,47 @@ export function eventHubContract(
       }
     });
 
+    it('freezes events: neither the publisher nor a handler can change one', async () => {
+      const [a, b] = await twoNodes();
+      const changes: unknown[] = [];
+      await b.subscribe('notification', (e) => {
+        if (e.type !== type) return;
+        try {
+          (e.payload.list as number[]).push(3);
+        } catch (err) {
+          changes.push(err);
+        }
+      });
+      const sent: HubEvent = { ...event(1), payload: { nested: { n: 1 }, list: [1, 2] } };
+      await a.publish('notification', sent);
+      expect(() => ((sent.payload.nested as { n: number }).n = 2)).toThrow(TypeError);
+      await vi.waitFor(() => expect(changes).toHaveLength(1), WAIT);
+      expect(changes[0]).toBeInstanceOf(TypeError);
+      expect(sent.payload).toEqual({ nested: { n: 1 }, list: [1, 2] });
+    });
+
+    it('refuses to publish what JSON would not carry unchanged, naming where it is', async () => {
+      const [a, b] = await twoNodes();
+      const received = await recorder(b, 'notification');
+      const refused: Array<[Record<string, unknown>, string]> = [
+        [{ at: new Date() }, 'event.payload.at'],
+        [{ tags: new Map() }, 'event.payload.tags'],
+        [{ list: [1, undefined] }, 'event.payload.list[1]'],
+        [{ deep: { ratio: Number.NaN } }, 'event.payload.deep.ratio'],
+        [{ count: 1n }, 'event.payload.count'],
+      ];
+      for (const [payload, where] of refused) {
+        await expect(a.publish('notification', { ...event(0), payload })).rejects.toThrow(
+          `${where} is not one`,
+        );
+      }
+      // A property left undefined is what JSON leaves out: accepted.
+      const accepted = { ...event(1), payload: { n: 1, note: undefined } };
+      await a.publish('notification', accepted);
+      await vi.waitFor(() => expect(received).toHaveLength(1), WAIT);
+      expect(received[0]?.payload.n).toBe(1);
+    });
+
     it('stops delivering to a handler once it unsubscribes', async () => {
       const [a, b] = await twoNodes();
       const dropped: HubEvent[] = [];

@@ -25,18 +25,19 @@ describe('InProcessEventHub', () => {
     await hub.close();
   });
 
-  it('gives receivers a copy, as a broker would', async () => {
-    const hub = new InProcessEventHub();
+  it('hands every receiver the published event itself, frozen, on a later microtask', async () => {
+    const bus = new InProcessBus();
+    const [a, b] = [new InProcessEventHub({ bus }), new InProcessEventHub({ bus })];
     const received: HubEvent[] = [];
-    await hub.subscribe('notification', (e) => void received.push(e));
+    await a.subscribe('notification', (e) => void received.push(e));
+    await b.subscribe('notification', (e) => void received.push(e));
     const sent = event();
-    const published = hub.publish('notification', sent);
-    sent.payload.at = 2; // before delivery, which comes later
-    await published;
-    await vi.waitFor(() => expect(received).toHaveLength(1));
-    expect(received[0]?.payload.at).toBe(1);
-    expect(received[0]).not.toBe(sent);
-    await hub.close();
+    await a.publish('notification', sent);
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(received[0]).toBe(sent);
+    expect(received[1]).toBe(sent);
+    expect(Object.isFrozen(sent) && Object.isFrozen(sent.payload)).toBe(true);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('keeps hubs on separate buses apart', async () => {
