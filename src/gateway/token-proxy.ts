@@ -33,7 +33,11 @@ export class TokenProxy {
 
   /** True when the request was one of ours (and is being answered). */
   handles(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = (req.url ?? '').split('?')[0];
+    const url = req.url ?? '';
+    // Every API call passes here: most are told apart by their first characters, without building anything.
+    if (!url.startsWith('/token') && !url.startsWith('/revoke')) return false;
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (path !== '/token' && path !== '/revoke') return false;
     if (req.method !== 'POST') {
       req.resume();

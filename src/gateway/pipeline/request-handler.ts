@@ -185,8 +185,9 @@ export class RequestHandler {
     const rateHeaders = admission?.headers;
     const backends = route.backends[call.keyType];
     if (!backends) throw errors.noEndpoint(call.keyType);
-    this.o.upstream
-      .forward(backends.next(), {
+    this.o.upstream.forward(
+      backends.next(),
+      {
         req: x.req,
         res: x.res,
         pathAndQuery,
@@ -196,11 +197,9 @@ export class RequestHandler {
         extraHeaders: this.#backendJwtHeader(route, call),
         responseHeaders: rateHeaders ? (x.cors ? { ...x.cors, ...rateHeaders } : rateHeaders) : x.cors,
         stats: x,
-      })
-      .then(
-        () => this.#report(x),
-        (err: unknown) => this.#fail(x, err),
-      );
+      },
+      (err) => (err ? this.#fail(x, err) : this.#report(x)),
+    );
   }
 
   /** Answers WSO2's JSON error (a response already under way is cut), then reports the request. */

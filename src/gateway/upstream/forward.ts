@@ -134,32 +134,22 @@ export class Upstream {
   }
 
   /**
-   * Tries the backends in order; answers the client with the first that answers. Settles once the response
-   * has been handed to the client (or failed with the GatewayError to answer).
+   * Tries the backends in order; answers the client with the first that answers. Calls `done` once the
+   * response has been handed to the client, or with the GatewayError to answer. Callbacks rather than
+   * promises: every API call passes here.
    */
-  forward(backends: Backend[], f: ForwardRequest): Promise<void> {
-    return this.#once(backends[0] as Backend, f).catch((err: unknown) => this.#failover(backends, 1, f, err));
+  forward(backends: Backend[], f: ForwardRequest, done: (err?: GatewayError) => void): void {
+    this.#try(backends, 0, f, done);
   }
 
-  /** After backend `i - 1` failed: the next one, while the request can still be sent again. */
-  #failover(backends: Backend[], i: number, f: ForwardRequest, err: unknown): Promise<void> {
-    const canRetry =
-      i < backends.length &&
-      !f.res.headersSent &&
-      !f.req.readableDidRead &&
-      (isConnectFailure(err) || isTimeout(err));
-    if (!canRetry) return Promise.reject(toGatewayError(err));
-    return this.#once(backends[i] as Backend, f).catch((next: unknown) =>
-      this.#failover(backends, i + 1, f, next),
-    );
-  }
-
-  #once(backend: Backend, f: ForwardRequest): Promise<void> {
+  /** Backend `i`; when it fails, the next one while the request can still be sent again. */
+  #try(backends: Backend[], i: number, f: ForwardRequest, done: (err?: GatewayError) => void): void {
     const { req, res, stats } = f;
+    const backend = backends[i] as Backend;
     const started = performance.now();
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    return this.pool(backend.origin).stream(
+    this.pool(backend.origin).stream(
       {
         // The API's root is the endpoint's own path, `/` when it has none (never an empty path).
         path: f.pathAndQuery.startsWith('/')
@@ -187,7 +177,17 @@ export class Upstream {
         }) as typeof res.write;
         return res;
       },
-    ) as Promise<unknown> as Promise<void>;
+      (err) => {
+        if (!err) return done();
+        const canRetry =
+          i + 1 < backends.length &&
+          !res.headersSent &&
+          !req.readableDidRead &&
+          (isConnectFailure(err) || isTimeout(err));
+        if (canRetry) this.#try(backends, i + 1, f, done);
+        else done(toGatewayError(err));
+      },
+    );
   }
 
   async close(): Promise<void> {
