@@ -189,6 +189,9 @@ export async function run(context: BenchContext): Promise<string> {
   let metrics = new Map<string, number>();
   let nginxLine = '';
   let bodyBytes = NaN;
+  let clientHeaders: Record<string, string> = {};
+  /** (2) at full load (wrk) on the same request without its Authorization header. */
+  let bareProxy: WrkResult | undefined;
   try {
     type Six = [number, number, number, number, number, number];
     const [backendPort, proxyPort, egPort, egAdminPort, fastPort, nginxPort] = (await freePorts(6)) as Six;
@@ -206,13 +209,6 @@ export async function run(context: BenchContext): Promise<string> {
     );
     const expected = (await fetchText(get(`${origin}/hello`))).body;
     bodyBytes = Buffer.byteLength(expected);
-    rows.push({
-      id: 1,
-      label: 'Backend directly (node:http)',
-      auth: 'none',
-      process: backend,
-      request: get(`${origin}/hello`),
-    });
 
     const proxyUrl = `http://127.0.0.1:${proxyPort}`;
     const proxy = keep(
@@ -224,13 +220,6 @@ export async function run(context: BenchContext): Promise<string> {
         async () => (await statusOf(`${proxyUrl}/hello`)) === 200,
       ),
     );
-    rows.push({
-      id: 2,
-      label: 'Minimal undici Pool.stream proxy',
-      auth: 'none',
-      process: proxy,
-      request: get(`${proxyUrl}/hello`),
-    });
 
     context.log('gateway: starting Portcullis (profile all) and deploying the API');
     server = keep(
@@ -240,6 +229,25 @@ export async function run(context: BenchContext): Promise<string> {
     const setup = await setUpGateway(server, origin);
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     await untilServed(get(setup.url, bearer(setup.tokens.JWT)));
+    // Every row is sent what an API client sends: the request of (3), its access token included. The rows
+    // that check no credentials forward the header; (4) and (5) send their own credentials instead.
+    clientHeaders = bearer(setup.tokens.JWT);
+    rows.push(
+      {
+        id: 1,
+        label: 'Backend directly (node:http)',
+        auth: 'none',
+        process: backend,
+        request: get(`${origin}/hello`, clientHeaders),
+      },
+      {
+        id: 2,
+        label: 'Minimal undici Pool.stream proxy',
+        auth: 'none',
+        process: proxy,
+        request: get(`${proxyUrl}/hello`, clientHeaders),
+      },
+    );
     const portcullisRows: Row[] = [
       {
         id: 3,
@@ -297,7 +305,13 @@ export async function run(context: BenchContext): Promise<string> {
           async () => (await statusOf(fastUrl)) === 200,
         ),
       );
-      rows.push({ id: 6, label: 'fast-gateway 5.0.1', auth: 'none', process: fast, request: get(fastUrl) });
+      rows.push({
+        id: 6,
+        label: 'fast-gateway 5.0.1',
+        auth: 'none',
+        process: fast,
+        request: get(fastUrl, clientHeaders),
+      });
     }
 
     const nginx = findNginx();
@@ -311,7 +325,7 @@ export async function run(context: BenchContext): Promise<string> {
         auth: 'none',
         process: proc,
         tree: true,
-        request: get(`http://127.0.0.1:${nginxPort}/hello`),
+        request: get(`http://127.0.0.1:${nginxPort}/hello`, clientHeaders),
       });
     } else {
       notes.push('Row (7) was skipped: nginx is not installed on this machine (`apt-get install nginx`).');
@@ -403,6 +417,13 @@ export async function run(context: BenchContext): Promise<string> {
           throw new Error(`wrk (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
         wrkResults.set(row.id, result);
       }
+      const proxyRow = rows.find((row) => row.id === 2);
+      if (proxyRow) {
+        const bare = { ...proxyRow.request, headers: {} };
+        context.log('gateway: wrk, full load: (2) without the Authorization header…');
+        await runWrk(wrk, bare, context.connections, context.warmupSec);
+        bareProxy = await runWrk(wrk, bare, context.connections, context.durationSec);
+      }
       // Half of (2)'s wrk rate, paced: each connection pauses between its requests, so that they spread
       // over time (autocannon's half load comes in bursts each second, see Method).
       const base = wrkResults.get(2);
@@ -453,7 +474,9 @@ export async function run(context: BenchContext): Promise<string> {
     rows,
     measured,
     rates,
-    wrk: wrk ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, pace: wrkPace } : undefined,
+    wrk: wrk
+      ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, pace: wrkPace, bare: bareProxy }
+      : undefined,
     metrics,
     notes,
     peersState,
@@ -476,6 +499,8 @@ interface ReportInput {
         /** Half load, paced; empty when (2) had no wrk result. */
         paced: Map<number, WrkResult>;
         pace: (Pace & { rate: number }) | undefined;
+        /** (2) at full load on the request without its Authorization header. */
+        bare: WrkResult | undefined;
       }
     | undefined;
   metrics: Map<string, number>;
@@ -663,21 +688,27 @@ function report(input: ReportInput): string {
     `- The half-load rate is half of (2)'s full-load rate, but ${share(3)} of (3)'s and ${share(4)} of (4)'s. As autocannon sends each second's requests in a burst at its start (see Method), a row spends about that share of each second with all ${context.connections} connections in flight, so its half-load p99 stays near its full-load p99: (2) ${p99Pair(2)}, (3) ${p99Pair(3)}, (4) ${p99Pair(4)} ms (full → half). The p99 overhead at half load therefore mostly measures queueing at ${context.connections} concurrent requests, i.e. throughput, not the added latency of a lightly loaded gateway.`,
     `- Portcullis's own count (\`/metrics\`, whole run, warm-ups and checks included): ${requests || 'n/a'}; request events dropped: ${integer(dropped)}.`,
     ...(input.wrk ? [] : ['- wrk is not installed on this machine (`which wrk`): autocannon only.']),
+    ...(input.wrk?.bare
+      ? [
+          `- Every row is sent the request of (3), access token included (see Method). Without its Authorization header (${(input.wrk.bare.requestsPerSec / (input.wrk.results.get(2)?.requestsPerSec ?? NaN)).toFixed(2)}× its rate with it), (2) answered ${integer(input.wrk.bare.requestsPerSec)} req/s with wrk at full load, and (3) would read ${ratio((input.wrk.results.get(3)?.requestsPerSec ?? NaN) / input.wrk.bare.requestsPerSec)} of that.`,
+        ]
+      : []),
     ...notes.map((n) => `- ${n}`),
     '',
     '### Method',
     '',
     `- Every row is its own process on 127.0.0.1, started by the benchmark and stopped at its end; the load comes from autocannon 9.0.0 in the \`npm run bench\` process. Rows (1)–(6) are Node ${process.version} processes, the TypeScript ones run through the tsx loader (it only compiles modules as they load). All rows forward to one backend process, so the proxy, the backend and the load generator share the machine's CPUs (Proxy, Backend and Load-gen CPU: % of one core each).`,
     `- Backend (\`bench/gateway/backend.ts\`): node:http answering every request with the same ${input.bodyBytes}-byte JSON body and a content-length, keep-alive. Every row is checked before the load to answer exactly that body, and rows (3)–(5) to refuse a request without credentials (401).`,
+    "- Requests: every row is sent the same GET, with the `Authorization: Bearer` header of (3) (an ES256 JWT, about 600 bytes), as an API's clients send it; the rows that check no credentials ((1), (2), (6), (7)) pass it on to the backend, Portcullis strips it. (4) sends its opaque token instead, (5) its API key.",
     "- (2) `bench/gateway/undici-proxy.ts`: node:http in front, undici 7 `Pool.stream` behind with Portcullis's pool settings (128 connections, no pipelining), hop-by-hop headers dropped. The yardstick: what any Node gateway built on undici pays at least.",
-    `- (3), (4) Portcullis: ${input.serverDescription}; one all-in-one node (profile \`all\`, SQLite, in-process event hub, log level warn) whose gateway serves the API on its plain-HTTP gateway port (\`gateway.http_port\`). Set up through the REST APIs as a user would (\`bench/gateway/portcullis.ts\`): an API with one GET resource (auth type Application & Application User, throttling tier Unlimited, subscription tier Unlimited) and the backend as production endpoint, a revision deployed to Default, published; per row an application (Unlimited; tokenType JWT, or OAUTH for opaque tokens) subscribed with Unlimited and PRODUCTION keys, whose first token every request sends as \`Authorization: Bearer\`. Per request the gateway routes, verifies the token (a JWT once by ES256 signature, then from its cache of verified tokens; an opaque token by introspection at the Key Manager, cached for a minute), checks the subscription, deny policies and scopes, runs its throttling step (every tier Unlimited: no Traffic Manager yet, the hook lets every call through), forwards with undici \`Pool.stream\`, counts Prometheus metrics and queues a request event (published in batches on the \`requests\` topic).`,
+    `- (3), (4) Portcullis: ${input.serverDescription}; one all-in-one node (profile \`all\`, SQLite, in-process event hub, log level warn) whose gateway serves the API on its plain-HTTP gateway port (\`gateway.http_port\`). Set up through the REST APIs as a user would (\`bench/gateway/portcullis.ts\`): an API with one GET resource (auth type Application & Application User, throttling tier Unlimited, subscription tier Unlimited) and the backend as production endpoint, a revision deployed to Default, published; per row an application (Unlimited; tokenType JWT, or OAUTH for opaque tokens) subscribed with Unlimited and PRODUCTION keys, whose first token every request sends as \`Authorization: Bearer\`. Per request the gateway routes, verifies the token (a JWT once by ES256 signature, then from its cache of verified tokens; an opaque token by introspection at the Key Manager, cached for a minute), checks the subscription, deny policies and scopes, runs its throttling step (every tier Unlimited: nothing is counted and no Traffic Manager is asked), forwards with undici \`Pool.stream\`, counts Prometheus metrics and queues a request event (published in batches on the \`requests\` topic, which the node's analytics component rolls up per minute in the same process).`,
     `- (5) Express Gateway 1.16.11 (\`bench/gateway/express-gateway.ts\`): one pipeline, key-auth then proxy (http-proxy, keep-alive agent), in-memory data store (\`db.redis.emulate\`); its models/*.json are copied next to its config, as it requires. **Its rate-limit policy is left out**: without a Redis server it stalls requests, so Express Gateway does less work per request here than Portcullis. (6) fast-gateway 5.0.1 (\`bench/gateway/fast-gateway.ts\`): one route, prefix stripped, no middleware (no authentication); fast-proxy-lite pinned to 1.1.2 by an npm override (5.0.1 asks for ^1.1.3, which the registry does not have). Both come from bench/peers (its own package.json and package-lock.json, installed by the benchmark with \`npm ci\` on first use; this run: ${input.peersState}; ${versions}).`,
     `- (7) ${input.nginxLine || 'nginx'}: one worker process (the Node rows are one event loop each), access log off, keep-alive to clients and an upstream keepalive pool to the backend; its CPU is the master's and the worker's.`,
     `- Load: ${context.connections} keep-alive connections, pipelining 1, the same for every row. ${roundCount} round(s); in each, every row gets ${context.warmupSec} s of warm-up (discarded) then ${context.durationSec} s measured at full load, then the same at half load; each round starts one row further on. Tables show the median over rounds; the range is the lowest and highest full-load rate.`,
     "- Half load uses autocannon's `overallRate` (split evenly over the connections), set to half of (2)'s full-load rate of the same round, for every row. **autocannon paces per second, not evenly**: each connection sends its share back to back as soon as a second starts, then waits for the next second. So the half-load window alternates about half a second of all connections busy with about half a second idle: latency percentiles at half load still contain the queueing of all connections in flight at once, not that of requests spread evenly over time. Coordinated-omission correction is off (`ignoreCoordinatedOmission`), so the latencies are the measured ones.",
     "- Paced half load (when wrk is installed): wrk, one thread, the same connections, each connection pausing a random whole number of milliseconds (a Lua `delay()`) before each request, chosen so that the connections together send about half of (2)'s wrk full-load rate; the pause is not part of the latency wrk reports (from writing the request to the end of the response). Requests then arrive spread over each second, as from many independent clients, and p99 shows the latency a moderately loaded gateway adds rather than the queueing of a burst. A row slower to answer sends slightly fewer requests (closed loop). The p99-overhead target is judged on this table when it is there; the autocannon figure is shown beside it.",
     "- Latency: p50 and p99 come from every 2xx response of the window at sub-millisecond resolution (autocannon's `response` event, measured with `process.hrtime` from writing the request to the end of the response); autocannon's own histogram rounds to whole milliseconds, too coarse for a 1 ms target. Requests/s is autocannon's mean of its per-second samples.",
-    "- CPU is user + system time from `/proc/<pid>/stat` over the window, where 100 % is one core; Proxy CPU µs/request is the proxy's CPU time divided by the requests it answered (for rows (3) and (4) the whole node, management components included, which are idle). Other CPU is the rest of the machine (busy time from `/proc/stat` minus proxy, backend and load generator), which should be near 0; before each window the benchmark waits until the machine has been idle for a second (at most `BENCH_QUIET_WAIT` s, default 120). Peak RSS is `VmHWM`, reset before each window.",
+    "- CPU is user + system time from `/proc/<pid>/stat` over the window, where 100 % is one core; Proxy CPU µs/request is the proxy's CPU time divided by the requests it answered (for rows (3) and (4) the whole node: the analytics that consume the request events, and the other components, which are idle). Other CPU is the rest of the machine (busy time from `/proc/stat` minus proxy, backend and load generator), which should be near 0; before each window the benchmark waits until the machine has been idle for a second (at most `BENCH_QUIET_WAIT` s, default 120). Peak RSS is `VmHWM`, reset before each window.",
     "- Three busy processes (load generator, proxy, backend) share 2 vCPUs in every proxied row, so no row gets a core to itself: requests/s measures the whole chain on this machine, and CPU µs/request is the figure to compare the proxies' own cost with.",
   ].join('\n');
 }
