@@ -190,8 +190,8 @@ export async function run(context: BenchContext): Promise<string> {
   let nginxLine = '';
   let bodyBytes = NaN;
   let clientHeaders: Record<string, string> = {};
-  /** (2) at full load (wrk) on the same request without its Authorization header. */
-  let bareProxy: WrkResult | undefined;
+  /** (2) at full load on the same request without its Authorization header, one window per round. */
+  const bareProxy: LoadResult[] = [];
   try {
     type Six = [number, number, number, number, number, number];
     const [backendPort, proxyPort, egPort, egAdminPort, fastPort, nginxPort] = (await freePorts(6)) as Six;
@@ -396,6 +396,13 @@ export async function run(context: BenchContext): Promise<string> {
       for (const row of order) {
         measured.get(row.id)?.full.push(await quietly(row, `${tag}, full load`, watch(row)));
       }
+      const proxyRow = rows.find((row) => row.id === 2);
+      if (proxyRow) {
+        const bare = { ...proxyRow, request: { ...proxyRow.request, headers: {} } };
+        bareProxy.push(
+          await quietly(bare, `${tag}, full load, without the Authorization header`, watch(bare)),
+        );
+      }
       const rate = Math.round((measured.get(2)?.full[round]?.requestsPerSec ?? NaN) / 2);
       rates.push(rate);
       for (const row of order) {
@@ -417,20 +424,17 @@ export async function run(context: BenchContext): Promise<string> {
           throw new Error(`wrk (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
         wrkResults.set(row.id, result);
       }
-      const proxyRow = rows.find((row) => row.id === 2);
-      if (proxyRow) {
-        const bare = { ...proxyRow.request, headers: {} };
-        context.log('gateway: wrk, full load: (2) without the Authorization header…');
-        await runWrk(wrk, bare, context.connections, context.warmupSec);
-        bareProxy = await runWrk(wrk, bare, context.connections, context.durationSec);
-      }
+
       // Half of (2)'s wrk rate, paced: each connection pauses between its requests, so that they spread
       // over time (autocannon's half load comes in bursts each second, see Method).
+      // Half load is half of (2)'s median full-load rate over the rounds, as in the autocannon tables: one
+      // wrk window is a single sample, and the tail latency of a row depends steeply on how loaded it is.
       const base = wrkResults.get(2);
-      if (base) {
+      const half = median(rates);
+      if (base && Number.isFinite(half)) {
         wrkPace = {
-          rate: base.requestsPerSec / 2,
-          ...paceFor(base.requestsPerSec / 2, context.connections, base.p50Ms / 2),
+          rate: half,
+          ...paceFor(half, context.connections, base.p50Ms / 2),
         };
         for (const row of rows) {
           context.log(
@@ -474,9 +478,8 @@ export async function run(context: BenchContext): Promise<string> {
     rows,
     measured,
     rates,
-    wrk: wrk
-      ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, pace: wrkPace, bare: bareProxy }
-      : undefined,
+    wrk: wrk ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, pace: wrkPace } : undefined,
+    bareProxy,
     metrics,
     notes,
     peersState,
@@ -499,10 +502,9 @@ interface ReportInput {
         /** Half load, paced; empty when (2) had no wrk result. */
         paced: Map<number, WrkResult>;
         pace: (Pace & { rate: number }) | undefined;
-        /** (2) at full load on the request without its Authorization header. */
-        bare: WrkResult | undefined;
       }
     | undefined;
+  bareProxy: LoadResult[];
   metrics: Map<string, number>;
   notes: string[];
   peersState: string;
@@ -594,7 +596,7 @@ function report(input: ReportInput): string {
   const wrkTable = input.wrk
     ? [
         '',
-        `#### The same at full load with ${input.wrk.version} (one thread, ${context.connections} connections, ${context.durationSec} s, after ${context.warmupSec} s discarded)`,
+        `#### The same at full load with ${input.wrk.version} (one thread, ${context.connections} connections, ${context.durationSec} s, after ${context.warmupSec} s discarded; one window per row, not rounds: a cross-check with another load tool)`,
         '',
         table(
           ['Row', 'Requests/s', '× (2)', 'p50 ms', 'p99 ms'],
@@ -614,7 +616,7 @@ function report(input: ReportInput): string {
         ...(input.wrk.pace && paced.size > 0
           ? [
               '',
-              `#### Half load, paced, with ${input.wrk.version}: about ${integer(input.wrk.pace.rate)} requests/s (half of (2)'s wrk rate), requests spread over time: each connection pauses ${input.wrk.pace.minMs}–${input.wrk.pace.maxMs} ms (at random) between its requests`,
+              `#### Half load, paced, with ${input.wrk.version}: about ${integer(input.wrk.pace.rate)} requests/s (half of (2)'s median full-load rate, as in the autocannon half-load table), requests spread over time: each connection pauses ${input.wrk.pace.minMs}–${input.wrk.pace.maxMs} ms (at random) between its requests`,
               '',
               table(
                 ['Row', 'Requests/s', 'p50 ms', 'p99 ms', 'p99 − (2)’s p99, ms'],
@@ -688,9 +690,9 @@ function report(input: ReportInput): string {
     `- The half-load rate is half of (2)'s full-load rate, but ${share(3)} of (3)'s and ${share(4)} of (4)'s. As autocannon sends each second's requests in a burst at its start (see Method), a row spends about that share of each second with all ${context.connections} connections in flight, so its half-load p99 stays near its full-load p99: (2) ${p99Pair(2)}, (3) ${p99Pair(3)}, (4) ${p99Pair(4)} ms (full → half). The p99 overhead at half load therefore mostly measures queueing at ${context.connections} concurrent requests, i.e. throughput, not the added latency of a lightly loaded gateway.`,
     `- Portcullis's own count (\`/metrics\`, whole run, warm-ups and checks included): ${requests || 'n/a'}; request events dropped: ${integer(dropped)}.`,
     ...(input.wrk ? [] : ['- wrk is not installed on this machine (`which wrk`): autocannon only.']),
-    ...(input.wrk?.bare
+    ...(input.bareProxy.length > 0
       ? [
-          `- Every row is sent the request of (3), access token included (see Method). Without its Authorization header (${(input.wrk.bare.requestsPerSec / (input.wrk.results.get(2)?.requestsPerSec ?? NaN)).toFixed(2)}× its rate with it), (2) answered ${integer(input.wrk.bare.requestsPerSec)} req/s with wrk at full load, and (3) would read ${ratio((input.wrk.results.get(3)?.requestsPerSec ?? NaN) / input.wrk.bare.requestsPerSec)} of that.`,
+          `- Every row is sent the request of (3), access token included (see Method). On the same request without its Authorization header, (2) answered ${integer(medianOf(input.bareProxy, (r) => r.requestsPerSec))} req/s at full load (median of ${input.bareProxy.length} window(s), one per round, ${fixed1(medianOf(input.bareProxy, (r) => ((r.serverCpuPercent ?? NaN) / 100 / r.requestsPerSec) * 1e6))} µs of CPU per request): against that, (3) reads ${ratio(rps(3) / medianOf(input.bareProxy, (r) => r.requestsPerSec))} and (4) ${ratio(rps(4) / medianOf(input.bareProxy, (r) => r.requestsPerSec))}.`,
         ]
       : []),
     ...notes.map((n) => `- ${n}`),
@@ -706,7 +708,7 @@ function report(input: ReportInput): string {
     `- (7) ${input.nginxLine || 'nginx'}: one worker process (the Node rows are one event loop each), access log off, keep-alive to clients and an upstream keepalive pool to the backend; its CPU is the master's and the worker's.`,
     `- Load: ${context.connections} keep-alive connections, pipelining 1, the same for every row. ${roundCount} round(s); in each, every row gets ${context.warmupSec} s of warm-up (discarded) then ${context.durationSec} s measured at full load, then the same at half load; each round starts one row further on. Tables show the median over rounds; the range is the lowest and highest full-load rate.`,
     "- Half load uses autocannon's `overallRate` (split evenly over the connections), set to half of (2)'s full-load rate of the same round, for every row. **autocannon paces per second, not evenly**: each connection sends its share back to back as soon as a second starts, then waits for the next second. So the half-load window alternates about half a second of all connections busy with about half a second idle: latency percentiles at half load still contain the queueing of all connections in flight at once, not that of requests spread evenly over time. Coordinated-omission correction is off (`ignoreCoordinatedOmission`), so the latencies are the measured ones.",
-    "- Paced half load (when wrk is installed): wrk, one thread, the same connections, each connection pausing a random whole number of milliseconds (a Lua `delay()`) before each request, chosen so that the connections together send about half of (2)'s wrk full-load rate; the pause is not part of the latency wrk reports (from writing the request to the end of the response). Requests then arrive spread over each second, as from many independent clients, and p99 shows the latency a moderately loaded gateway adds rather than the queueing of a burst. A row slower to answer sends slightly fewer requests (closed loop). The p99-overhead target is judged on this table when it is there; the autocannon figure is shown beside it.",
+    "- Paced half load (when wrk is installed): wrk, one thread, the same connections, each connection pausing a random whole number of milliseconds (a Lua `delay()`) before each request, chosen so that the connections together send about half of (2)'s median full-load rate over the rounds (the rate of the autocannon half-load table; a single wrk window is one sample, and a row's tail latency depends steeply on how loaded it is); the pause is not part of the latency wrk reports (from writing the request to the end of the response). Requests then arrive spread over each second, as from many independent clients, and p99 shows the latency a moderately loaded gateway adds rather than the queueing of a burst. A row slower to answer sends slightly fewer requests (closed loop). The p99-overhead target is judged on this table when it is there; the autocannon figure is shown beside it.",
     "- Latency: p50 and p99 come from every 2xx response of the window at sub-millisecond resolution (autocannon's `response` event, measured with `process.hrtime` from writing the request to the end of the response); autocannon's own histogram rounds to whole milliseconds, too coarse for a 1 ms target. Requests/s is autocannon's mean of its per-second samples.",
     "- CPU is user + system time from `/proc/<pid>/stat` over the window, where 100 % is one core; Proxy CPU µs/request is the proxy's CPU time divided by the requests it answered (for rows (3) and (4) the whole node: the analytics that consume the request events, and the other components, which are idle). Other CPU is the rest of the machine (busy time from `/proc/stat` minus proxy, backend and load generator), which should be near 0; before each window the benchmark waits until the machine has been idle for a second (at most `BENCH_QUIET_WAIT` s, default 120). Peak RSS is `VmHWM`, reset before each window.",
     "- Three busy processes (load generator, proxy, backend) share 2 vCPUs in every proxied row, so no row gets a core to itself: requests/s measures the whole chain on this machine, and CPU µs/request is the figure to compare the proxies' own cost with.",
