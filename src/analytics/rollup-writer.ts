@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.js';
 import { MINUTE_MS, MinuteRollup } from './minute-rollup.js';
 import type { RollupStore } from './rollup-store.js';
 
-/** Compiled once: interpreted (`Value.Check`), checking a batch cost about 30 µs per event. */
+/** Compiled once: checked on every batch (the interpreted `Value.Check` cost about 30 µs per event). */
 const RequestBatchValidator = Compile(Type.Object({ events: Type.Array(RequestEventSchema) }));
 
 /** How often ended minutes are looked for. */

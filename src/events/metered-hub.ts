@@ -45,7 +45,7 @@ export class MeteredEventHub implements EventHub {
     );
     this.#publishFailures = counter(
       'portcullis_event_hub_publish_failures_total',
-      'Events this node could not publish (broker unreachable or refusing), by topic.',
+      'Events this node could not publish (broker unreachable or refusing, or an event that is not plain JSON), by topic.',
     );
     this.#received = counter(
       'portcullis_event_hub_received_total',
