@@ -10,8 +10,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Analytics } from '../../src/analytics/analytics-schemas.js';
 import type { AnalyticsComponent } from '../../src/analytics/component.js';
+import { adminCredentials, discover, passwordGrant, registerClient } from '../support/oauth-helpers.js';
 import {
   chromiumAvailable,
   screenshot,
@@ -59,9 +61,32 @@ afterAll(async () => {
   expect(suite?.pageErrors ?? []).toEqual([]);
 });
 
+/**
+ * Writes the analytics once the console call has reached them: the gateway publishes its request events
+ * every 200 ms, so a single flush right after the call can come before the event and leave it in memory
+ * until its minute ends. Flushes until the Publisher's overall analytics count the call.
+ */
 async function flushAnalytics(): Promise<void> {
   const analytics = node.node.components.find((c) => c.name === 'analytics') as AnalyticsComponent;
-  await analytics.flush();
+  const client = await registerClient(node);
+  const { access_token: token } = await passwordGrant(
+    node,
+    await discover(node),
+    client,
+    adminCredentials(node),
+    'apim:api_view',
+  );
+  await vi.waitFor(
+    async () => {
+      await analytics.flush();
+      const response = await node.fetch(`${node.baseUrl}/api/am/publisher/v4/analytics?range=1h`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as Analytics).totals.requests).toBeGreaterThanOrEqual(1);
+    },
+    { timeout: 10_000, interval: 200 },
+  );
 }
 
 /** The number a totals stat shows, e.g. the "Requests" of an analytics view. */
