@@ -3,8 +3,10 @@
  * connections: a node:http backend (1) straight, (2) behind a minimal undici `Pool.stream` proxy, (3) behind
  * Portcullis's gateway with JWT application tokens, (4) the same with opaque tokens, (5) behind Express
  * Gateway with key-auth, (6) behind fast-gateway, and (7) behind nginx when the machine has it. Every row
- * runs as fast as it answers, then again at half of (2)'s rate (autocannon's overallRate), in rounds whose
- * order rotates; the section reports the median of the rounds.
+ * runs as fast as it answers, then again at half of (2)'s rate (autocannon's overallRate, and paced with wrk
+ * when the machine has it), in rounds whose order rotates; the section reports the median of the rounds.
+ * Then (2), (3), (4) and (5) in short alternating windows (bench/gateway/paired.ts), on which the issue's
+ * targets are judged; BENCH_PAIRED_CYCLES (default 10) sets how many cycles.
  *
  * BENCH_ROUNDS (default 3) sets the rounds. Before each window the benchmark waits until the machine is
  * idle (BENCH_QUIET_WAIT seconds at most, default 120), and measures a window again while other processes
@@ -14,7 +16,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type LoadResult, type MeasureOptions, type Request, type Target } from './lib/load.js';
-import { integer, mib, percent, table, type Align } from './lib/report.js';
+import { fixed2, integer, median, mib, percent, ratio, signed2, table, type Align } from './lib/report.js';
 import {
   cleanEnv,
   freePorts,
@@ -31,6 +33,16 @@ import {
 import { findNginx, nginxVersion, startNginx } from './gateway/nginx.js';
 import { ensurePeers, peerVersions } from './gateway/peers.js';
 import { API, gatewayMetrics, setUpGateway } from './gateway/portcullis.js';
+import {
+  measurePaired,
+  p99Differences,
+  PAIRED_FULL_SEC,
+  PAIRED_PACED_SEC,
+  PAIRED_WARMUP_SEC,
+  pairedTable,
+  throughputRatios,
+  type Paired,
+} from './gateway/paired.js';
 import { findWrk, paceFor, runWrk, wrkVersion, type Pace, type WrkResult } from './gateway/wrk.js';
 import type { BenchContext } from './run.js';
 
@@ -60,12 +72,13 @@ interface Measured {
 
 const get = (url: string, headers: Record<string, string> = {}): Request => ({ url, method: 'GET', headers });
 
-function rounds(): number {
-  const raw = process.env.BENCH_ROUNDS;
-  if (raw === undefined || raw.trim() === '') return 3;
+/** A positive integer from the environment, or its default. */
+function count(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
-    throw new Error(`BENCH_ROUNDS must be a positive integer, not "${raw}"`);
+    throw new Error(`${name} must be a positive integer, not "${raw}"`);
   return value;
 }
 
@@ -142,26 +155,15 @@ async function expressGatewayKey(adminPort: number): Promise<string> {
   return `apiKey ${credential.keyId}:${credential.keySecret}`;
 }
 
-const median = (values: number[]): number => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const medianOf = (results: LoadResult[], pick: (r: LoadResult) => number | undefined) =>
   median(results.map((r) => pick(r) ?? NaN));
-const fixed2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const fixed1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-const signed2 = (n: number) =>
-  Number.isFinite(n) ? `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}` : 'n/a';
-const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
 const range = (values: number[]) =>
   values.length > 1 ? `${integer(Math.min(...values))}–${integer(Math.max(...values))}` : '–';
 
 export async function run(context: BenchContext): Promise<string> {
-  const roundCount = rounds();
+  const roundCount = count('BENCH_ROUNDS', 3);
+  const pairedCycles = count('BENCH_PAIRED_CYCLES', 10);
   const quietWait = Number(process.env.BENCH_QUIET_WAIT ?? 120);
   const tries = Math.max(1, Number(process.env.BENCH_TRIES ?? 3));
   let busyStarts = 0;
@@ -182,11 +184,13 @@ export async function run(context: BenchContext): Promise<string> {
   const measured = new Map<number, Measured>();
   const rates: number[] = [];
   const wrkResults = new Map<number, WrkResult>();
-  const wrkPaced = new Map<number, WrkResult>();
-  let wrkPace: (Pace & { rate: number }) | undefined;
-  let wrk: string | undefined;
+  /** Half load, paced with wrk: each row's window of each round, and each round's pause. */
+  const wrkPaced = new Map<number, WrkResult[]>();
+  const wrkPaces: Pace[] = [];
+  const wrk = findWrk();
   let server: BenchServer | undefined;
   let metrics = new Map<string, number>();
+  let paired: Paired | undefined;
   let nginxLine = '';
   let bodyBytes = NaN;
   let clientHeaders: Record<string, string> = {};
@@ -412,9 +416,31 @@ export async function run(context: BenchContext): Promise<string> {
         });
         measured.get(row.id)?.half.push(result);
       }
+      // The same rate with wrk, paced: each connection pauses between its requests, so that they spread over
+      // time (autocannon's half load comes in bursts each second, see Method). In every round, beside the
+      // autocannon windows: one window is a single sample of a tail latency, and the machine's speed drifts
+      // between rounds, so each row's p99 is compared with (2)'s of the same round.
+      const proxyFull = measured.get(2)?.full[round];
+      if (wrk && proxyFull && Number.isFinite(rate)) {
+        const pace = paceFor(rate, context.connections, proxyFull.fine.p50 / 2);
+        wrkPaces.push(pace);
+        for (const row of order) {
+          await settle();
+          context.log(
+            `gateway: ${tag}, wrk paced at about ${integer(rate)} req/s: (${row.id}) ${row.label}…`,
+          );
+          await runWrk(wrk, row.request, context.connections, context.warmupSec, pace);
+          const result = await runWrk(wrk, row.request, context.connections, context.durationSec, pace);
+          if (result.problems.length > 0)
+            throw new Error(`wrk paced (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
+          context.log(
+            `gateway:   ${integer(result.requestsPerSec)} req/s, p50 ${fixed2(result.p50Ms)} ms, p99 ${fixed2(result.p99Ms)} ms`,
+          );
+          wrkPaced.set(row.id, [...(wrkPaced.get(row.id) ?? []), result]);
+        }
+      }
     }
 
-    wrk = findWrk();
     if (wrk) {
       for (const row of rows) {
         context.log(`gateway: wrk, full load: (${row.id}) ${row.label}…`);
@@ -424,30 +450,18 @@ export async function run(context: BenchContext): Promise<string> {
           throw new Error(`wrk (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
         wrkResults.set(row.id, result);
       }
-
-      // Half of (2)'s wrk rate, paced: each connection pauses between its requests, so that they spread
-      // over time (autocannon's half load comes in bursts each second, see Method).
-      // Half load is half of (2)'s median full-load rate over the rounds, as in the autocannon tables: one
-      // wrk window is a single sample, and the tail latency of a row depends steeply on how loaded it is.
-      const base = wrkResults.get(2);
-      const half = median(rates);
-      if (base && Number.isFinite(half)) {
-        wrkPace = {
-          rate: half,
-          ...paceFor(half, context.connections, base.p50Ms / 2),
-        };
-        for (const row of rows) {
-          context.log(
-            `gateway: wrk, paced at about ${integer(wrkPace.rate)} req/s: (${row.id}) ${row.label}…`,
-          );
-          await runWrk(wrk, row.request, context.connections, context.warmupSec, wrkPace);
-          const result = await runWrk(wrk, row.request, context.connections, context.durationSec, wrkPace);
-          if (result.problems.length > 0)
-            throw new Error(`wrk paced (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
-          wrkPaced.set(row.id, result);
-        }
-      }
     }
+
+    const pairRows = [2, 3, 4, 5].flatMap((id) => rows.filter((row) => row.id === id));
+    const proxyP50 = median((measured.get(2)?.full ?? []).map((r) => r.fine.p50));
+    context.log(`gateway: paired windows of (2)–(5), ${pairedCycles} cycle(s)`);
+    paired = await measurePaired({
+      context,
+      rows: pairRows.map((row) => ({ ...row, options: watch(row), paced: row.id !== 5 })),
+      cycles: pairedCycles,
+      settle,
+      paced: wrk ? { wrk, rate: median(rates), latencyMs: proxyP50 / 2 } : undefined,
+    });
     metrics = await gatewayMetrics(server);
   } finally {
     for (const p of started.reverse()) {
@@ -478,8 +492,11 @@ export async function run(context: BenchContext): Promise<string> {
     rows,
     measured,
     rates,
-    wrk: wrk ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, pace: wrkPace } : undefined,
+    wrk: wrk
+      ? { version: wrkVersion(wrk), results: wrkResults, paced: wrkPaced, paces: wrkPaces }
+      : undefined,
     bareProxy,
+    paired,
     metrics,
     notes,
     peersState,
@@ -499,12 +516,14 @@ interface ReportInput {
     | {
         version: string;
         results: Map<number, WrkResult>;
-        /** Half load, paced; empty when (2) had no wrk result. */
-        paced: Map<number, WrkResult>;
-        pace: (Pace & { rate: number }) | undefined;
+        /** Half load, paced: each row's window of each round (empty when (2) had no full-load result). */
+        paced: Map<number, WrkResult[]>;
+        /** Each round's pause. */
+        paces: Pace[];
       }
     | undefined;
   bareProxy: LoadResult[];
+  paired: Paired | undefined;
   metrics: Map<string, number>;
   notes: string[];
   peersState: string;
@@ -565,19 +584,26 @@ function report(input: ReportInput): string {
 
   // The issue's targets, for row (3) and, for comparison, row (4).
   const eg = rps(5);
-  const paced = input.wrk?.paced ?? new Map<number, WrkResult>();
-  /** p99 at paced half load (wrk) minus (2)'s: the target's figure when wrk ran. */
-  const pacedOverhead = (id: number) => (paced.get(id)?.p99Ms ?? NaN) - (paced.get(2)?.p99Ms ?? NaN);
+  const paced = input.wrk?.paced ?? new Map<number, WrkResult[]>();
+  const pacedOf = (id: number) => paced.get(id) ?? [];
+  /** p99 at paced half load (wrk) minus (2)'s in the same round: the target's figure when wrk ran. */
+  const pacedDifferences = (id: number) => pacedOf(id).map((w, i) => w.p99Ms - (pacedOf(2)[i]?.p99Ms ?? NaN));
+  const pacedOverhead = (id: number) => median(pacedDifferences(id));
+  /** Judged on the paired windows (see below); the rounds' figure beside it. */
   const target = (id: number) => {
-    const throughput = rps(id) / baseRps;
-    const overhead = paced.size > 0 ? pacedOverhead(id) : p99Overhead(id);
-    const vsEg = rps(id) / eg;
+    const pairs = input.paired;
+    const throughput = pairs ? median(throughputRatios(pairs, id)) : NaN;
+    const pacedPairs = pairs !== undefined && pairs.paced.size > 0;
+    const overhead = pacedPairs ? median(p99Differences(pairs, id)) : p99Overhead(id);
+    const vsEg = pairs ? median(throughputRatios(pairs, id, 5)) : NaN;
     const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
     return [
       `(${id}) ${id === 3 ? 'JWT' : 'opaque'}`,
-      `${ratio(throughput)} ${verdict(throughput >= 0.8)}`,
-      `${signed2(overhead)} ms ${verdict(overhead < 1)}${paced.size > 0 ? ` (autocannon, bursts: ${signed2(p99Overhead(id))} ms)` : ''}`,
-      Number.isFinite(vsEg) ? `${ratio(vsEg)} ${verdict(vsEg >= 3)}` : 'n/a (row 5 skipped)',
+      `${ratio(throughput)} ${verdict(throughput >= 0.8)} (rounds: ${ratio(rps(id) / baseRps)})`,
+      `${signed2(overhead)} ms ${verdict(overhead < 1)}${pacedPairs ? ` (rounds, paced: ${signed2(pacedOverhead(id))} ms; autocannon, bursts: ${signed2(p99Overhead(id))} ms)` : ''}`,
+      Number.isFinite(vsEg)
+        ? `${ratio(vsEg)} ${verdict(vsEg >= 3)} (rounds: ${ratio(rps(id) / eg)})`
+        : 'n/a (row 5 skipped)',
     ];
   };
 
@@ -613,24 +639,35 @@ function report(input: ReportInput): string {
           }),
           ['left', 'right', 'right', 'right', 'right'],
         ),
-        ...(input.wrk.pace && paced.size > 0
+        ...(paced.size > 0
           ? [
               '',
-              `#### Half load, paced, with ${input.wrk.version}: about ${integer(input.wrk.pace.rate)} requests/s (half of (2)'s median full-load rate, as in the autocannon half-load table), requests spread over time: each connection pauses ${input.wrk.pace.minMs}–${input.wrk.pace.maxMs} ms (at random) between its requests`,
+              `#### Half load, paced, with ${input.wrk.version}: the half-load rate of each round (${rates.map(integer).join(', ')} requests/s), requests spread over time: each connection pauses ${input.wrk.paces.map((p) => `${p.minMs}–${p.maxMs}`).join(', ')} ms (at random, per round) between its requests; median of ${roundCount} round(s)`,
               '',
               table(
-                ['Row', 'Requests/s', 'p50 ms', 'p99 ms', 'p99 − (2)’s p99, ms'],
+                [
+                  'Row',
+                  'Requests/s',
+                  'p50 ms',
+                  'p99 ms',
+                  'p99 − (2)’s p99 of the round, ms',
+                  'Range over rounds',
+                ],
                 rows.map((row) => {
-                  const w = paced.get(row.id);
+                  const windows = pacedOf(row.id);
+                  const differences = pacedDifferences(row.id).filter((d) => Number.isFinite(d));
                   return [
                     `(${row.id}) ${row.label}`,
-                    integer(w?.requestsPerSec ?? NaN),
-                    fixed2(w?.p50Ms ?? NaN),
-                    fixed2(w?.p99Ms ?? NaN),
+                    integer(median(windows.map((w) => w.requestsPerSec))),
+                    fixed2(median(windows.map((w) => w.p50Ms))),
+                    fixed2(median(windows.map((w) => w.p99Ms))),
                     row.id === 2 ? '–' : signed2(pacedOverhead(row.id)),
+                    row.id === 2 || differences.length < 2
+                      ? '–'
+                      : `${signed2(Math.min(...differences))} to ${signed2(Math.max(...differences))}`,
                   ];
                 }),
-                ['left', 'right', 'right', 'right', 'right'],
+                ['left', 'right', 'right', 'right', 'right', 'right'],
               ),
             ]
           : []),
@@ -679,8 +716,16 @@ function report(input: ReportInput): string {
       ['left', ...Array<Align>(9).fill('right')],
     ),
     ...wrkTable,
+    ...(input.paired
+      ? [
+          '',
+          `#### Paired windows: (2), (3), (4) and (5) in turn, ${input.paired.cycles} cycle(s) of ${PAIRED_FULL_SEC} s at full load${input.paired.pace ? ` and, for (2)–(4), ${PAIRED_PACED_SEC} s paced with wrk at about ${integer(input.paired.pace.rate)} requests/s (pauses ${input.paired.pace.minMs}–${input.paired.pace.maxMs} ms)` : ''}; each ratio and difference is taken within a cycle`,
+          '',
+          pairedTable(input.paired, new Map(rows.map((row) => [row.id, `(${row.id}) ${row.label}`]))),
+        ]
+      : []),
     '',
-    "#### The issue's targets for Portcullis",
+    "#### The issue's targets for Portcullis (judged on the paired windows; the rounds' figures in brackets)",
     '',
     table(
       ['Row', 'Throughput ≥ 0.8 × (2)', 'p99 overhead over (2) at half load < 1 ms', '≥ 3 × Express Gateway'],
@@ -708,7 +753,8 @@ function report(input: ReportInput): string {
     `- (7) ${input.nginxLine || 'nginx'}: one worker process (the Node rows are one event loop each), access log off, keep-alive to clients and an upstream keepalive pool to the backend; its CPU is the master's and the worker's.`,
     `- Load: ${context.connections} keep-alive connections, pipelining 1, the same for every row. ${roundCount} round(s); in each, every row gets ${context.warmupSec} s of warm-up (discarded) then ${context.durationSec} s measured at full load, then the same at half load; each round starts one row further on. Tables show the median over rounds; the range is the lowest and highest full-load rate.`,
     "- Half load uses autocannon's `overallRate` (split evenly over the connections), set to half of (2)'s full-load rate of the same round, for every row. **autocannon paces per second, not evenly**: each connection sends its share back to back as soon as a second starts, then waits for the next second. So the half-load window alternates about half a second of all connections busy with about half a second idle: latency percentiles at half load still contain the queueing of all connections in flight at once, not that of requests spread evenly over time. Coordinated-omission correction is off (`ignoreCoordinatedOmission`), so the latencies are the measured ones.",
-    "- Paced half load (when wrk is installed): wrk, one thread, the same connections, each connection pausing a random whole number of milliseconds (a Lua `delay()`) before each request, chosen so that the connections together send about half of (2)'s median full-load rate over the rounds (the rate of the autocannon half-load table; a single wrk window is one sample, and a row's tail latency depends steeply on how loaded it is); the pause is not part of the latency wrk reports (from writing the request to the end of the response). Requests then arrive spread over each second, as from many independent clients, and p99 shows the latency a moderately loaded gateway adds rather than the queueing of a burst. A row slower to answer sends slightly fewer requests (closed loop). The p99-overhead target is judged on this table when it is there; the autocannon figure is shown beside it.",
+    "- Paced half load (when wrk is installed): in every round, after the autocannon half-load windows, each row gets a wrk window (one thread, the same connections, 2 s of warm-up discarded) at the round's half-load rate: each connection pauses a random whole number of milliseconds (a Lua `delay()`) before each request, chosen so that the connections together send about that rate; the pause is not part of the latency wrk reports (from writing the request to the end of the response). Requests then arrive spread over each second, as from many independent clients, and p99 shows the latency a moderately loaded gateway adds rather than the queueing of a burst. A row slower to answer sends slightly fewer requests (closed loop). One window's p99 is a single sample of a tail that moves by a millisecond or more from one window to the next on this machine, so a row's overhead is its p99 minus (2)'s of the same round, and the table shows the median over the rounds and its range. The paired windows (below) measure the same again for the target.",
+    `- Paired windows (the targets' figures): after the rounds, (2), (3), (4) and (5) in turn, each a ${PAIRED_FULL_SEC}-s autocannon window at full load after ${PAIRED_WARMUP_SEC} s of warm-up, then (2)–(4) each a ${PAIRED_PACED_SEC}-s paced wrk window at half load (half of (2)'s median full-load rate of the rounds) after ${PAIRED_WARMUP_SEC} s of warm-up; that is one cycle, repeated \`BENCH_PAIRED_CYCLES\` times (default 10). A row's ratio to (2) (and to (5)) and its p99 difference are taken within each cycle, where the rows ran seconds apart, and the median over the cycles is its figure. Why: on this shared virtual machine the CPUs' speed moves in steps of tens of percent from one minute, or second, to the next (a fixed loop of arithmetic, timed every second on the idle machine, took from 4 to 48 ms), so windows minutes apart, as the rounds' are, compare the machine's moments as much as the rows. The targets are judged on these figures, and without wrk the p99 target falls back to autocannon's half load of the rounds.`,
     "- Latency: p50 and p99 come from every 2xx response of the window at sub-millisecond resolution (autocannon's `response` event, measured with `process.hrtime` from writing the request to the end of the response); autocannon's own histogram rounds to whole milliseconds, too coarse for a 1 ms target. Requests/s is autocannon's mean of its per-second samples.",
     "- CPU is user + system time from `/proc/<pid>/stat` over the window, where 100 % is one core; Proxy CPU µs/request is the proxy's CPU time divided by the requests it answered (for rows (3) and (4) the whole node: the analytics that consume the request events, and the other components, which are idle). Other CPU is the rest of the machine (busy time from `/proc/stat` minus proxy, backend and load generator), which should be near 0; before each window the benchmark waits until the machine has been idle for a second (at most `BENCH_QUIET_WAIT` s, default 120). Peak RSS is `VmHWM`, reset before each window.",
     "- Three busy processes (load generator, proxy, backend) share 2 vCPUs in every proxied row, so no row gets a core to itself: requests/s measures the whole chain on this machine, and CPU µs/request is the figure to compare the proxies' own cost with.",

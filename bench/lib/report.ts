@@ -100,6 +100,20 @@ export function table(headings: string[], rows: string[][], align: Align[] = [])
 }
 
 export const integer = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fixed2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+export const signed2 = (n: number) =>
+  Number.isFinite(n) ? `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}` : 'n/a';
+export const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
+
+/** The median of the finite values (NaN when there are none). */
+export const median = (values: number[]): number => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 export const ms = (n: number) => (Number.isInteger(n) || n >= 100 ? n.toFixed(0) : n.toFixed(1));
 export const mib = (bytes: number | undefined) =>
   bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MiB`;

@@ -1,10 +1,10 @@
 /** The Markdown section of `npm run bench -- throttle`: summary, per-scenario tables, throughput, method. */
-import { integer, percent, table } from '../lib/report.js';
+import { integer, median, percent, table } from '../lib/report.js';
 import type { BenchContext } from '../run.js';
 import type { Pacing, WindowResult } from './analysis.js';
 import type { CpuShares } from './cpu.js';
 import type { WindowTrace } from './observer.js';
-import { median, type ThroughputRow } from './throughput.js';
+import type { ThroughputRow } from './throughput.js';
 
 export const TARGET = { max: 1.02, min: 0.98 };
 

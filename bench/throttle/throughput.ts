@@ -24,15 +24,6 @@ export interface Watched {
   pid: number;
 }
 
-export const median = (values: number[]): number => {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
 /** Other processes using this much of a core during a window make it noisy: it is measured again. */
 const NOISY_PERCENT = 25;
 const TRIES = 3;
