@@ -16,7 +16,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type LoadResult, type MeasureOptions, type Request, type Target } from './lib/load.js';
-import { fixed2, integer, median, mib, percent, ratio, signed2, table, type Align } from './lib/report.js';
+import {
+  fixed2,
+  integer,
+  median,
+  mib,
+  percent,
+  ratio,
+  signed2,
+  spread,
+  table,
+  type Align,
+} from './lib/report.js';
 import {
   cleanEnv,
   freePorts,
@@ -43,7 +54,7 @@ import {
   throughputRatios,
   type Paired,
 } from './gateway/paired.js';
-import { findWrk, paceFor, runWrk, wrkVersion, type Pace, type WrkResult } from './gateway/wrk.js';
+import { findWrk, paceFor, wrkVersion, wrkWindow, type Pace, type WrkResult } from './gateway/wrk.js';
 import type { BenchContext } from './run.js';
 
 export const title = 'Gateway proxying beside a bare undici proxy and other gateways';
@@ -429,10 +440,14 @@ export async function run(context: BenchContext): Promise<string> {
           context.log(
             `gateway: ${tag}, wrk paced at about ${integer(rate)} req/s: (${row.id}) ${row.label}…`,
           );
-          await runWrk(wrk, row.request, context.connections, context.warmupSec, pace);
-          const result = await runWrk(wrk, row.request, context.connections, context.durationSec, pace);
-          if (result.problems.length > 0)
-            throw new Error(`wrk paced (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
+          const result = await wrkWindow(
+            wrk,
+            `paced (${row.id}) ${row.label}`,
+            row.request,
+            context.connections,
+            context,
+            pace,
+          );
           context.log(
             `gateway:   ${integer(result.requestsPerSec)} req/s, p50 ${fixed2(result.p50Ms)} ms, p99 ${fixed2(result.p99Ms)} ms`,
           );
@@ -444,11 +459,10 @@ export async function run(context: BenchContext): Promise<string> {
     if (wrk) {
       for (const row of rows) {
         context.log(`gateway: wrk, full load: (${row.id}) ${row.label}…`);
-        await runWrk(wrk, row.request, context.connections, context.warmupSec);
-        const result = await runWrk(wrk, row.request, context.connections, context.durationSec);
-        if (result.problems.length > 0)
-          throw new Error(`wrk (${row.id}) ${row.label}: ${result.problems.join('; ')}`);
-        wrkResults.set(row.id, result);
+        wrkResults.set(
+          row.id,
+          await wrkWindow(wrk, `(${row.id}) ${row.label}`, row.request, context.connections, context),
+        );
       }
     }
 
@@ -655,16 +669,13 @@ function report(input: ReportInput): string {
                 ],
                 rows.map((row) => {
                   const windows = pacedOf(row.id);
-                  const differences = pacedDifferences(row.id).filter((d) => Number.isFinite(d));
                   return [
                     `(${row.id}) ${row.label}`,
                     integer(median(windows.map((w) => w.requestsPerSec))),
                     fixed2(median(windows.map((w) => w.p50Ms))),
                     fixed2(median(windows.map((w) => w.p99Ms))),
                     row.id === 2 ? '–' : signed2(pacedOverhead(row.id)),
-                    row.id === 2 || differences.length < 2
-                      ? '–'
-                      : `${signed2(Math.min(...differences))} to ${signed2(Math.max(...differences))}`,
+                    row.id === 2 ? '–' : spread(pacedDifferences(row.id), signed2),
                   ];
                 }),
                 ['left', 'right', 'right', 'right', 'right', 'right'],

@@ -6,9 +6,9 @@
  * measured minutes apart, as in the rounds, compare the machine's moments as much as the rows.
  */
 import { measure, type LoadResult, type MeasureOptions, type Request, type Target } from '../lib/load.js';
-import { fixed2, integer, median, ratio, signed2, table } from '../lib/report.js';
+import { fixed2, integer, median, ratio, signed2, spread, table } from '../lib/report.js';
 import type { BenchContext } from '../run.js';
-import { paceFor, runWrk, type Pace, type WrkResult } from './wrk.js';
+import { paceFor, wrkWindow, type Pace, type WrkResult } from './wrk.js';
 
 /** Measured seconds of each full-load window, and of each paced one (a p99 needs more requests). */
 export const PAIRED_FULL_SEC = 3;
@@ -72,10 +72,14 @@ export async function measurePaired(options: PairedOptions): Promise<Paired> {
     if (!wrk || !paired.pace) continue;
     for (const row of rows.filter((r) => r.paced)) {
       await settle();
-      await runWrk(wrk, row.request, context.connections, PAIRED_WARMUP_SEC, paired.pace);
-      const result = await runWrk(wrk, row.request, context.connections, PAIRED_PACED_SEC, paired.pace);
-      if (result.problems.length > 0)
-        throw new Error(`wrk paced, paired (${row.id}): ${result.problems.join('; ')}`);
+      const result = await wrkWindow(
+        wrk,
+        `paced, paired (${row.id})`,
+        row.request,
+        context.connections,
+        { warmupSec: PAIRED_WARMUP_SEC, durationSec: PAIRED_PACED_SEC },
+        paired.pace,
+      );
       paired.paced.set(row.id, [...(paired.paced.get(row.id) ?? []), result]);
     }
     context.log(
@@ -103,11 +107,6 @@ export function p99Differences(paired: Paired, id: number): number[] {
   const base = paired.paced.get(2) ?? [];
   return (paired.paced.get(id) ?? []).map((r, i) => r.p99Ms - (base[i]?.p99Ms ?? NaN));
 }
-
-const spread = (values: number[], format: (n: number) => string) => {
-  const finite = values.filter((v) => Number.isFinite(v));
-  return finite.length > 1 ? `${format(Math.min(...finite))} to ${format(Math.max(...finite))}` : '–';
-};
 
 /** The table of the paired windows; `labels` names the rows. */
 export function pairedTable(paired: Paired, labels: Map<number, string>): string {

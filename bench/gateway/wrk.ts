@@ -97,7 +97,25 @@ function paceScript(pace: Pace): string {
   return file;
 }
 
-export function runWrk(
+/**
+ * One wrk window: `warmupSec` of load discarded, then `durationSec` measured. A non-2xx/3xx response or a
+ * socket error fails the benchmark, named by `label`.
+ */
+export async function wrkWindow(
+  binary: string,
+  label: string,
+  request: Request,
+  connections: number,
+  seconds: { warmupSec: number; durationSec: number },
+  pace?: Pace,
+): Promise<WrkResult> {
+  await runWrk(binary, request, connections, seconds.warmupSec, pace);
+  const result = await runWrk(binary, request, connections, seconds.durationSec, pace);
+  if (result.problems.length > 0) throw new Error(`wrk ${label}: ${result.problems.join('; ')}`);
+  return result;
+}
+
+function runWrk(
   binary: string,
   request: Request,
   connections: number,

@@ -105,6 +105,12 @@ export const signed2 = (n: number) =>
   Number.isFinite(n) ? `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}` : 'n/a';
 export const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a');
 
+/** "lowest to highest" of the finite values, each formatted; "–" for fewer than two. */
+export const spread = (values: number[], format: (n: number) => string) => {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return finite.length > 1 ? `${format(Math.min(...finite))} to ${format(Math.max(...finite))}` : '–';
+};
+
 /** The median of the finite values (NaN when there are none). */
 export const median = (values: number[]): number => {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
