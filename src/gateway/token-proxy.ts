@@ -27,7 +27,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export class TokenProxy {
   constructor(
     private readonly keyManager: KeyManagerClient,
-    private readonly forget: (token: string) => void,
+    private readonly forget: (token: string) => Promise<void>,
     private readonly logger: Logger,
   ) {}
 
@@ -73,7 +73,7 @@ export class TokenProxy {
     const text = await answer.text();
     if (endpoint === 'revocation_endpoint' && answer.status === 200) {
       const token = new URLSearchParams(body.toString('utf8')).get('token');
-      if (token) this.forget(token);
+      if (token) await this.forget(token);
     }
     const passed: Record<string, string> = {};
     for (const name of ['content-type', 'cache-control', 'pragma', 'www-authenticate']) {

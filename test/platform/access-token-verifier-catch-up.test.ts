@@ -176,6 +176,35 @@ async function verifierFor(nodeCredentials: NodeCredentials | null = credentials
 /** A fresh JWT access token of the admin's client. */
 const newJwt = async () => (await clientCredentials(node, as, adminClient, 'apim:subscribe')).access_token;
 
+describe('the cache of verified JWTs (kept by signature)', () => {
+  it('answers only for the token verified: its signature on other claims is checked, and refused', async () => {
+    const { verifier } = await verifierFor();
+    const token = await newJwt();
+    const facts = await verifier.verify(token);
+    expect(verifier.known(token)).toBe(facts);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = [
+      header,
+      Buffer.from(JSON.stringify({ ...claims, scope: 'apim:admin' })).toString('base64url'),
+      signature,
+    ].join('.');
+    expect(verifier.known(forged)).toBe(UNKNOWN);
+    expect(await verifier.verify(forged)).toBeUndefined();
+    // Revoking the forgery (a Key Manager answers 200 to any text) does not revoke the token whose jti it
+    // carries: only a verified JWT is revoked by its jti.
+    await verifier.forget(forged);
+    expect(verifier.known(token)).toBe(facts);
+    await verifier.forget(token);
+    expect(verifier.known(token)).toBe(UNKNOWN);
+    expect(await verifier.verify(token)).toBeUndefined();
+    // A genuine JWT this verifier has not seen yet is verified, then revoked by its jti.
+    const unseen = await newJwt();
+    await verifier.forget(unseen);
+    expect(await verifier.verify(unseen)).toBeUndefined();
+  });
+});
+
 describe('a verifier that starts after a revocation (a restarted node)', () => {
   it('refuses a JWT revoked at the Key Manager before it started, and accepts a live one', async () => {
     const revoked = await newJwt();

@@ -10,14 +10,7 @@
  * (which also empties the caches, so that every token is checked against the fresh list).
  */
 import { createHash } from 'node:crypto';
-import {
-  createRemoteJWKSet,
-  customFetch,
-  decodeJwt,
-  jwtVerify,
-  errors as joseErrors,
-  type JWTPayload,
-} from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { MAX_ACCESS_TOKEN_VALIDITY } from '../../config/schema.js';
 import type { EventHub } from '../../events/hub.js';
 import {
@@ -64,18 +57,11 @@ const PULL_WAIT_MS = 2000;
 /** A revoked token is remembered this long: no access token lives longer (MAX_ACCESS_TOKEN_VALIDITY). */
 const MAX_TOKEN_LIFETIME_MS = MAX_ACCESS_TOKEN_VALIDITY * 1000;
 
-/** The `jti` of a JWT, read without checking it (only to revoke it). */
-function jtiOf(token: string): string | undefined {
-  try {
-    const claims = decodeJwt(token);
-    return typeof claims.jti === 'string' ? claims.jti : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const stringArray = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+
+/** A JWT's signature (the text after its last dot); the whole text of anything else. */
+const signatureOf = (token: string) => token.slice(token.lastIndexOf('.') + 1);
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -83,8 +69,11 @@ export class AccessTokenVerifier {
   readonly #revoked = new Map<string, number>();
   /** Introspection answers by the token's text (its SHA-256 `id` is what revocations name). */
   readonly #opaque = new Map<string, { id: string; token: AccessToken | undefined; until: number }>();
-  /** Verified JWTs by their text. */
-  readonly #jwts = new Map<string, AccessToken>();
+  /**
+   * Verified JWTs by their signature, with their whole text: a map lookup hashes its key, and the signature
+   * is a seventh of a typical access token's text (every gateway call looks its token up here).
+   */
+  readonly #jwts = new Map<string, { text: string; token: AccessToken }>();
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   #sweptAt = 0;
   /** Node tokens for reading the revoked list; undefined without node credentials (events only). */
@@ -132,8 +121,11 @@ export class AccessTokenVerifier {
    */
   known(token: string, now = Date.now()): AccessToken | undefined | typeof UNKNOWN {
     this.#forgetExpired(now);
-    const jwt = this.#jwts.get(token);
-    if (jwt) return jwt.expiresAt > now && !this.#revoked.has(jwt.id) ? jwt : undefined;
+    const entry = this.#jwts.get(signatureOf(token));
+    if (entry?.text === token) {
+      const jwt = entry.token;
+      return jwt.expiresAt > now && !this.#revoked.has(jwt.id) ? jwt : undefined;
+    }
     const opaque = this.#opaque.get(token);
     if (opaque && opaque.until > now) return this.#revoked.has(opaque.id) ? undefined : opaque.token;
     return UNKNOWN;
@@ -147,16 +139,36 @@ export class AccessTokenVerifier {
     await this.#catchUp(now);
     if (!JWT_SHAPE.test(token)) return this.#introspect(token, now, generation);
     const verified = await this.#verifyJwt(token, now);
-    if (verified && generation === this.#generation) this.#jwts.set(token, verified);
+    if (verified && generation === this.#generation) {
+      this.#jwts.set(signatureOf(token), { text: token, token: verified });
+    }
     return verified;
   }
 
-  /** Treats the token as revoked from now on (its Key Manager revoked it; the event will follow). */
-  forget(token: string): void {
-    const id = JWT_SHAPE.test(token) ? (this.#jwts.get(token)?.id ?? jtiOf(token)) : sha256(token);
-    if (id) this.#revoked.set(id, Date.now() + MAX_TOKEN_LIFETIME_MS);
-    this.#jwts.delete(token);
-    this.#opaque.delete(token);
+  /**
+   * Treats the token as revoked from now on (its Key Manager revoked it; the event will follow). A JWT is
+   * revoked by its `jti` only once its signature is checked: the Key Manager answers 200 to the revocation
+   * of any text (RFC 7009 §2.2), and a made-up JWT carrying another token's `jti` must not revoke that token.
+   */
+  async forget(token: string, now = Date.now()): Promise<void> {
+    const signature = signatureOf(token);
+    const cached = this.#jwts.get(signature);
+    let id: string | undefined;
+    if (cached?.text === token) {
+      id = cached.token.id;
+      this.#jwts.delete(signature);
+    } else if (JWT_SHAPE.test(token)) {
+      const verified = await this.#verifyJwt(token, now).catch((err: unknown) => {
+        // Its keys cannot be read: it cannot be verified on a call either, and its revocation event follows.
+        this.#logger?.warn({ err }, 'cannot check a JWT revoked through this node');
+        return undefined;
+      });
+      id = verified?.id;
+    } else {
+      id = sha256(token);
+      this.#opaque.delete(token);
+    }
+    if (id) this.#revoked.set(id, now + MAX_TOKEN_LIFETIME_MS);
   }
 
   /**
@@ -298,7 +310,9 @@ export class AccessTokenVerifier {
     this.#sweptAt = now;
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id);
     for (const [text, entry] of this.#opaque) if (entry.until <= now) this.#opaque.delete(text);
-    for (const [text, token] of this.#jwts) if (token.expiresAt <= now) this.#jwts.delete(text);
+    for (const [signature, { token }] of this.#jwts) {
+      if (token.expiresAt <= now) this.#jwts.delete(signature);
+    }
     for (const cache of [this.#opaque, this.#jwts]) {
       for (const key of cache.keys()) {
         if (cache.size <= CACHE_SIZE) break;
