@@ -15,8 +15,14 @@ import type { DenyPolicy } from '../../src/publisher/admin/deny-policy-schemas.j
 /** The checks as the gateway runs them: on the policies compiled once. */
 const deniedRequest = (policies: DenyPolicy[], context: string, ip: string) =>
   checkDeniedRequest(compileDenyPolicies(policies), context, ip);
-const deniedCaller = (policies: DenyPolicy[], application: string | undefined, user: string | undefined) =>
-  checkDeniedCaller(compileDenyPolicies(policies), application, user);
+/** `application` as policies name it, `owner:name`. */
+const deniedCaller = (policies: DenyPolicy[], application: string | undefined, user: string | undefined) => {
+  const colon = application?.indexOf(':') ?? -1;
+  const app = application
+    ? { owner: application.slice(0, colon), name: application.slice(colon + 1) }
+    : undefined;
+  checkDeniedCaller(compileDenyPolicies(policies), app, user);
+};
 
 const api = (context: string, conditionStatus?: boolean): DenyPolicy => ({
   conditionType: 'API',

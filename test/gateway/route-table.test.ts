@@ -71,12 +71,22 @@ describe('RouteTable.find', () => {
     const local = deployedApi({ name: 'local', context: '/same' }, { vhost: 'localhost' });
     const other = deployedApi({ name: 'other', context: '/other' }, { vhost: 'gw.example.com' });
     const table = new RouteTable([local, other], 60_000);
+    expect(table.byHost).toBe(true);
     expect(table.find('localhost', '/same/1.0.0/x')?.route.deployed).toBe(local);
     expect(table.find('localhost', '/other/1.0.0/x')).toBeUndefined();
     expect(table.find('gw.example.com', '/other/1.0.0/x')?.route.deployed).toBe(other);
     expect(table.find('gw.example.com', '/same/1.0.0/x')).toBeUndefined();
     expect(table.find('127.0.0.1', '/same/1.0.0/x')?.route.deployed).toBe(local);
     expect(table.find('10.1.2.3', '/other/1.0.0/x')?.route.deployed).toBe(other);
+  });
+
+  it('with one vhost the host changes nothing: the gateway need not read it', () => {
+    const local = deployedApi({ name: 'local', context: '/same' }, { vhost: 'localhost' });
+    const table = new RouteTable([local], 60_000);
+    expect(table.byHost).toBe(false);
+    for (const host of ['localhost', 'gw.example.com', '']) {
+      expect(table.find(host, '/same/1.0.0/x')?.route.deployed).toBe(local);
+    }
   });
 
   it('an empty table finds nothing', () => {

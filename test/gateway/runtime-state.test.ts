@@ -116,7 +116,7 @@ describe('RuntimeState', () => {
     const state = new RuntimeState('Default', 60_000);
     state.setSubscription(sub('s1', 'a1', 'api1'));
     state.setSubscription(sub('s1', 'a1', 'api1', 'BLOCKED'));
-    expect(state.subscriptions.size).toBe(1);
+    expect(state.toSnapshot().subscriptions.length).toBe(1);
     expect(state.subscription('a1', 'api1')?.status).toBe('BLOCKED');
     expect(state.subscription('a1', 'api2')).toBeUndefined();
     // Re-subscribed: a late delete of the old subscription must not remove the new one.

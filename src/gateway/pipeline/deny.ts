@@ -65,14 +65,18 @@ export function checkDeniedRequest(rules: DenyRules, apiContext: string, clientI
   }
 }
 
-/** After authentication: the application (`owner:name`) and the user. */
+/**
+ * After authentication: the application (policies name it `owner:name`) and the user. The name is put
+ * together only when some policy names an application: not on every call.
+ */
 export function checkDeniedCaller(
   rules: DenyRules,
-  application: string | undefined,
+  application: { owner: string; name: string } | undefined,
   username: string | undefined,
 ): void {
-  if (application !== undefined && rules.applications.has(application)) {
-    throw errors.denied(`of application ${application}`);
+  if (application !== undefined && rules.applications.size > 0) {
+    const named = `${application.owner}:${application.name}`;
+    if (rules.applications.has(named)) throw errors.denied(`of application ${named}`);
   }
   if (username !== undefined && rules.users.has(username)) throw errors.denied(`of user ${username}`);
 }

@@ -119,7 +119,8 @@ export class RequestHandler {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
 
-    const found = this.o.state.routes.find(hostOf(req), path);
+    const { routes } = this.o.state;
+    const found = routes.find(routes.byHost ? hostOf(req) : '', path);
     if (!found) throw errors.noApi();
     const { route } = found;
     x.route = route;
@@ -283,7 +284,8 @@ export class RequestHandler {
     if (
       typeof header !== 'string' ||
       header.length > 8200 ||
-      header.slice(0, 7).toLowerCase() !== 'bearer '
+      // The usual spelling first: no lower-cased copy to make for it.
+      (!header.startsWith('Bearer ') && header.slice(0, 7).toLowerCase() !== 'bearer ')
     ) {
       throw errors.invalidCredentials();
     }
@@ -323,11 +325,7 @@ export class RequestHandler {
       if (blocked) throw errors.subscriptionBlocked();
       subscriptionPolicy = subscription.throttlingPolicy;
     }
-    checkDeniedCaller(
-      state.denyRules,
-      application ? `${application.owner}:${application.name}` : undefined,
-      token.username,
-    );
+    checkDeniedCaller(state.denyRules, application, token.username);
     const scopes = operation.scopes ?? [];
     if (scopes.length > 0 && !scopes.some((scope) => token.scopes.has(scope))) throw errors.scope(scopes);
     return {

@@ -102,9 +102,20 @@ export class RouteTable {
     return this.#routes.length;
   }
 
-  /** The API whose context the path starts with (a whole segment), on this host, if any. */
+  /**
+   * Whether the host can change which API a path reaches: only when APIs are deployed on more than one vhost.
+   * Otherwise the gateway need not read the Host header at all.
+   */
+  get byHost(): boolean {
+    return this.#vhosts.size > 1;
+  }
+
+  /**
+   * The API whose context the path starts with (a whole segment), on this host, if any. A host that no API
+   * is deployed on reaches the APIs of every vhost.
+   */
   find(host: string, path: string): RouteMatch | undefined {
-    const anyHost = !this.#vhosts.has(host);
+    const anyHost = !this.byHost || !this.#vhosts.has(host);
     for (const route of this.#routes) {
       if (!path.startsWith(route.context) || (!anyHost && route.deployed.vhost !== host)) continue;
       const rest = path.slice(route.context.length);

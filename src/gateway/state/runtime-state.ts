@@ -12,15 +12,16 @@ import { ThrottlePolicies } from '../../throttle/policies.js';
 import type { CorsPolicy } from '../pipeline/cors.js';
 import { RouteTable } from '../routing/route-table.js';
 
-const subscriptionKey = (applicationId: string, apiId: string) => `${applicationId} ${apiId}`;
-
 export class RuntimeState {
   readonly apis = new Map<string, DeployedApi>();
   readonly applications = new Map<string, ApplicationEvent>();
   /** By consumer key (client_id). */
   readonly keyMappings = new Map<string, KeyMappingEvent>();
-  /** By `applicationId apiId`. */
-  readonly subscriptions = new Map<string, SubscriptionEvent>();
+  /**
+   * By application, then by API: the gateway looks one up on every call, with ids it holds already (a key made
+   * of both would be a new string to hash each time).
+   */
+  readonly #subscriptions = new Map<string, Map<string, SubscriptionEvent>>();
   denyPolicies: DenyPolicy[] = [];
   /** The deny policies compiled for the request path, anew on each change. */
   denyRules: DenyRules = compileDenyPolicies([]);
@@ -49,7 +50,7 @@ export class RuntimeState {
     for (const app of snapshot.applications) this.applications.set(app.applicationId, app);
     this.keyMappings.clear();
     for (const mapping of snapshot.keyMappings) this.keyMappings.set(mapping.consumerKey, mapping);
-    this.subscriptions.clear();
+    this.#subscriptions.clear();
     for (const sub of snapshot.subscriptions) this.setSubscription(sub);
     this.#setDenyPolicies(snapshot.denyPolicies);
     this.policies = snapshot.policies;
@@ -66,14 +67,14 @@ export class RuntimeState {
       apis: [...this.apis.values()],
       applications: [...this.applications.values()],
       keyMappings: [...this.keyMappings.values()],
-      subscriptions: [...this.subscriptions.values()],
+      subscriptions: [...this.#subscriptions.values()].flatMap((byApi) => [...byApi.values()]),
       policies: this.policies,
       denyPolicies: this.denyPolicies,
     };
   }
 
   subscription(applicationId: string, apiId: string): SubscriptionEvent | undefined {
-    return this.subscriptions.get(subscriptionKey(applicationId, apiId));
+    return this.#subscriptions.get(applicationId)?.get(apiId);
   }
 
   setApi(api: DeployedApi): void {
@@ -99,18 +100,20 @@ export class RuntimeState {
     for (const [key, mapping] of this.keyMappings) {
       if (mapping.applicationId === applicationId) this.keyMappings.delete(key);
     }
-    for (const [key, sub] of this.subscriptions) {
-      if (sub.applicationId === applicationId) this.subscriptions.delete(key);
-    }
+    this.#subscriptions.delete(applicationId);
   }
 
   setSubscription(sub: SubscriptionEvent): void {
-    this.subscriptions.set(subscriptionKey(sub.applicationId, sub.apiId), sub);
+    let byApi = this.#subscriptions.get(sub.applicationId);
+    if (!byApi) this.#subscriptions.set(sub.applicationId, (byApi = new Map()));
+    byApi.set(sub.apiId, sub);
   }
 
   removeSubscription(sub: SubscriptionEvent): void {
-    const key = subscriptionKey(sub.applicationId, sub.apiId);
-    if (this.subscriptions.get(key)?.subscriptionId === sub.subscriptionId) this.subscriptions.delete(key);
+    const byApi = this.#subscriptions.get(sub.applicationId);
+    if (byApi?.get(sub.apiId)?.subscriptionId !== sub.subscriptionId) return;
+    byApi.delete(sub.apiId);
+    if (byApi.size === 0) this.#subscriptions.delete(sub.applicationId);
   }
 
   setDenyPolicy(policy: DenyPolicy): void {
