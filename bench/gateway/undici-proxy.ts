@@ -3,17 +3,23 @@
  * Portcullis's gateway: node:http in front, undici `Pool.stream` behind (the same undici and the same pool
  * settings as Portcullis's `src/gateway/upstream/forward.ts`), hop-by-hop headers dropped both ways, the
  * response streamed straight into the client's. No routing, no authentication, no events, no metrics.
+ * Like every Portcullis node, it holds one of nextTick's objects (src/platform/next-tick-shape.ts): without
+ * that, V8 may take a slow path in nextTick after the idle wait while the benchmark sets up Portcullis, and the
+ * yardstick would be slower than it can be, in some runs and not others.
  *
  * Usage: node --import tsx bench/gateway/undici-proxy.ts <port> <backend origin>.
  */
 import http from 'node:http';
 import { Pool } from 'undici';
+import { keepNextTickFast } from '../../src/platform/next-tick-shape.js';
 
 const port = Number(process.argv[2]);
 const origin = process.argv[3];
 if (!Number.isInteger(port) || port <= 0 || !origin) {
   throw new Error('usage: undici-proxy.ts <port> <backend origin>');
 }
+
+void keepNextTickFast();
 
 const HOP_BY_HOP = new Set([
   'connection',

@@ -15,6 +15,7 @@ import { BrokerConfigError } from '../events/rabbitmq.js';
 import { ensureNodeCertificates } from '../platform/certs.js';
 import { Readiness, registerHealthRoutes, startingHandler } from '../platform/health.js';
 import { createApp, HttpServers } from '../platform/http-server.js';
+import { keepNextTickFast } from '../platform/next-tick-shape.js';
 import type { Logger } from '../platform/logger.js';
 import {
   createMetricsRegistry,
@@ -91,6 +92,7 @@ function warnAboutLoneNode(config: Config, needsDatabase: boolean, logger: Logge
 }
 
 export async function startNode(config: Config, logger: Logger): Promise<RunningNode> {
+  void keepNextTickFast();
   const names = componentsOf(config.node.profile);
   const needsDatabase = names.some((n) => COMPONENTS[n].needsDatabase);
   warnAboutLoneNode(config, needsDatabase, logger);
