@@ -54,6 +54,11 @@ export class RouteTable {
   /** Routes by context, longest context first. */
   readonly #routes: Route[];
   readonly #vhosts: Set<string>;
+  /**
+   * Whether the host can change which API a path reaches: only when APIs are deployed on more than one vhost.
+   * Otherwise the gateway need not read the Host header at all. Known when the table is built.
+   */
+  readonly byHost: boolean;
 
   /**
    * `backendTimeout`: milliseconds, for endpoints without their own actionDuration; `defaultCors`: the
@@ -96,18 +101,11 @@ export class RouteTable {
     }
     this.#routes = routes.sort((a, b) => b.context.length - a.context.length);
     this.#vhosts = new Set(routes.map((r) => r.deployed.vhost));
+    this.byHost = this.#vhosts.size > 1;
   }
 
   get size(): number {
     return this.#routes.length;
-  }
-
-  /**
-   * Whether the host can change which API a path reaches: only when APIs are deployed on more than one vhost.
-   * Otherwise the gateway need not read the Host header at all.
-   */
-  get byHost(): boolean {
-    return this.#vhosts.size > 1;
   }
 
   /**
