@@ -222,13 +222,12 @@ export class AccessTokenVerifier {
     this.#jwks ??= createRemoteJWKSet(new URL(metadata.jwks_uri), {
       // A Key Manager that cannot serve its keys (down, no database) says nothing about the token: a plain
       // error (not jose's, which would read as an invalid token) makes the caller answer 503, not 401.
-      [customFetch]: async (url: string, init: RequestInit) => {
-        const response = (await this.keyManager.fetch(url, init as never)) as unknown as Response;
+      [customFetch]: async (url: string) => {
+        const response = await this.keyManager.fetch(url, { headers: { accept: 'application/json' } });
         if (response.status !== 200) {
-          await response.body?.cancel();
           throw new Error(`the Key Manager answered ${response.status} for its JWKS`);
         }
-        return response;
+        return new Response(await response.text(), { status: 200 });
       },
     });
     let payload: JWTPayload;
