@@ -1,7 +1,7 @@
 /**
  * The issue's targets for Portcullis, measured in pairs: the minimal proxy (2), Portcullis (3), (4) and Express
- * Gateway (5) in turn, in short windows, cycle after cycle, so that each pair compared ran within seconds of
- * each other. On a shared
+ * Gateway (5) in turn, in short windows, cycle after cycle (each cycle in an order rotated by one), so that
+ * each pair compared ran within seconds of each other. On a shared
  * virtual machine the speed of the CPUs moves by tens of percent from one minute (or second) to the next: rows
  * measured minutes apart, as in the rounds, compare the machine's moments as much as the rows.
  */
@@ -44,6 +44,17 @@ export interface PairedOptions {
   paced: { wrk: string; rate: number; latencyMs: number } | undefined;
 }
 
+/**
+ * The rows in the order of this cycle: each cycle starts one row further on. A window right after another
+ * process's differs from the next ones (wrk drops its connections at a window's end, and the process that
+ * takes the load next may deoptimize some of Node's stream functions and run slower for a while), so no row
+ * is always first, or always right after (2).
+ */
+export function rotated<T>(rows: T[], by: number): T[] {
+  const k = rows.length === 0 ? 0 : by % rows.length;
+  return [...rows.slice(k), ...rows.slice(0, k)];
+}
+
 export async function measurePaired(options: PairedOptions): Promise<Paired> {
   const { context, rows, cycles, settle } = options;
   const paired: Paired = {
@@ -57,7 +68,7 @@ export async function measurePaired(options: PairedOptions): Promise<Paired> {
   };
   const settings = { ...context, durationSec: PAIRED_FULL_SEC, warmupSec: PAIRED_WARMUP_SEC };
   for (let cycle = 1; cycle <= cycles; cycle++) {
-    for (const row of rows) {
+    for (const row of rotated(rows, cycle - 1)) {
       await settle();
       const result = await measure(
         `(${row.id}) paired cycle ${cycle}`,
@@ -70,7 +81,10 @@ export async function measurePaired(options: PairedOptions): Promise<Paired> {
     }
     const wrk = options.paced?.wrk;
     if (!wrk || !paired.pace) continue;
-    for (const row of rows.filter((r) => r.paced)) {
+    for (const row of rotated(
+      rows.filter((r) => r.paced),
+      cycle - 1,
+    )) {
       await settle();
       const result = await wrkWindow(
         wrk,
