@@ -59,7 +59,7 @@ export const ConfigSchema = Type.Object(
         trust_proxy: Type.Array(Type.String({ minLength: 1 }), {
           default: [],
           description:
-            'Addresses or CIDRs of load balancers whose X-Forwarded-For/-Proto to believe (client IP for login throttling, HTTPS detection).',
+            'Addresses or CIDRs of load balancers whose X-Forwarded-For/-Proto to believe (client IP for login throttling, HTTPS detection; at the gateway, the caller for IP deny policies, IP throttling and request events, and the X-Forwarded-Proto sent to backends).',
         }),
         body_limit: Type.Integer({
           minimum: 1024,

@@ -13,6 +13,7 @@ import { clusterFetch } from '../platform/cluster-fetch.js';
 import { HttpServers, type App } from '../platform/http-server.js';
 import type { HubEvent } from '../events/topics.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { compileTrust } from './pipeline/caller-address.js';
 import { RequestHandler } from './pipeline/request-handler.js';
 import { RequestEvents } from './request-events.js';
 import { gatewayCorsPolicy } from './pipeline/cors.js';
@@ -76,6 +77,7 @@ async function create(context: NodeContext): Promise<Component> {
     metrics,
     throttling,
     backendJwt,
+    trustProxy: compileTrust(config.http.trust_proxy),
     logger: log,
   });
   const tokenProxy = new TokenProxy(keyManager, (token) => verifier.forget(token), log);

@@ -50,6 +50,7 @@ const EXPECTED_KEYS = {
   'traffic-manager': NODE_KEYS,
   gateway: [
     ...NODE_KEYS,
+    'http.trust_proxy',
     'services.key_manager_url',
     'services.publisher_url',
     ...NODE_CLIENT_KEYS,

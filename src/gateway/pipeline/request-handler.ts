@@ -22,6 +22,7 @@ import type { Admission, Throttling } from '../throttling/throttling.js';
 import type { BackendJwt } from '../upstream/backend-jwt.js';
 import type { KeyType } from '../upstream/endpoints.js';
 import type { ForwardStats, Upstream } from '../upstream/forward.js';
+import { clientAddress, clientProtocol, peerAddress, type Trust } from './caller-address.js';
 import { corsHeaders, preflight } from './cors.js';
 import { checkDeniedCaller, checkDeniedRequest } from './deny.js';
 
@@ -48,12 +49,9 @@ export interface HandlerOptions {
   throttling: Pick<Throttling, 'check' | 'settle'>;
   /** Signs the backend JWT when the gateway sends one (`gateway.backend_jwt`). */
   backendJwt: BackendJwt | undefined;
+  /** The load balancers of `http.trust_proxy`, whose X-Forwarded-For/-Proto name the caller. */
+  trustProxy: Trust | undefined;
   logger: Logger;
-}
-
-function clientIpOf(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 /** The path and query of a request target; an absolute-form target (RFC 9112 §3.2.2) is taken apart. */
@@ -94,7 +92,11 @@ class Exchange implements ForwardStats {
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
+    /** The socket's peer, added to X-Forwarded-For. */
+    readonly peerIp: string,
+    /** The caller: the peer, or the client a trusted load balancer forwarded for. */
     readonly clientIp: string,
+    /** How the caller reached the gateway (a trusted load balancer's X-Forwarded-Proto). */
     readonly protocol: 'http' | 'https',
   ) {}
 }
@@ -103,7 +105,11 @@ export class RequestHandler {
   constructor(private readonly o: HandlerOptions) {}
 
   handle(req: IncomingMessage, res: ServerResponse, protocol: 'http' | 'https'): void {
-    const x = new Exchange(req, res, clientIpOf(req), protocol);
+    const peer = peerAddress(req);
+    const trust = this.o.trustProxy;
+    const x = trust
+      ? new Exchange(req, res, peer, clientAddress(req, trust), clientProtocol(req, trust, protocol))
+      : new Exchange(req, res, peer, peer, protocol);
     try {
       this.#route(x);
     } catch (err) {
@@ -193,7 +199,7 @@ export class RequestHandler {
         res: x.res,
         pathAndQuery,
         credentialHeader: route.credentialHeader,
-        clientIp: x.clientIp,
+        peerIp: x.peerIp,
         protocol: x.protocol,
         extraHeaders: this.#backendJwtHeader(route, call),
         responseHeaders: rateHeaders ? (x.cors ? { ...x.cors, ...rateHeaders } : rateHeaders) : x.cors,

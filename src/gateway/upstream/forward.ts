@@ -38,7 +38,9 @@ export interface ForwardRequest {
   pathAndQuery: string;
   /** Lower-case header name of the credential to strip. */
   credentialHeader: string;
-  clientIp: string;
+  /** The address the request came from, added to X-Forwarded-For. */
+  peerIp: string;
+  /** How the client reached the gateway, sent as X-Forwarded-Proto. */
   protocol: 'http' | 'https';
   /** Lower-case headers to set on the forwarded request; undefined removes a client's header of that name. */
   extraHeaders: Record<string, string | undefined> | undefined;
@@ -75,7 +77,7 @@ function requestHeaders(f: ForwardRequest): Record<string, string | string[]> {
     headers[name] = value;
   }
   const forwardedFor = source['x-forwarded-for'];
-  headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${f.clientIp}` : f.clientIp;
+  headers['x-forwarded-for'] = forwardedFor ? `${String(forwardedFor)}, ${f.peerIp}` : f.peerIp;
   headers['x-forwarded-proto'] = f.protocol;
   if (source.host) headers['x-forwarded-host'] = source.host;
   const extra = f.extraHeaders;
