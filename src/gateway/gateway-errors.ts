@@ -20,6 +20,9 @@ const REALM = 'Bearer realm="portcullis gateway"';
 
 export const errors = {
   noApi: () => new GatewayError(404, 404, 'Not Found', 'No API is deployed at this path.'),
+  /** As in WSO2, an API is not there on a transport it does not list (an HTTPS-only API over HTTP). */
+  wrongTransport: (transport: string) =>
+    new GatewayError(404, 404, 'Not Found', `The API at this path is offered over ${transport} only.`),
   noResource: (verb: string, allowed: string[]) =>
     allowed.length > 0
       ? new GatewayError(

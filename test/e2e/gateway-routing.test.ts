@@ -120,6 +120,26 @@ describe('routing', () => {
     expectGatewayError(await ctx.gateway.call(`${other.context}/1.0.0/x`), 404, 404);
   });
 
+  it('serves an API on the transports it lists only: an HTTPS-only API is not there over HTTP', async () => {
+    const before = backend.requests.length;
+    const httpsOnly = await ctx.servedApi({
+      endpointConfig: httpEndpoints(backend.url),
+      overrides: { transport: ['https'] },
+      operations: [open('/x')],
+    });
+    expectForwarded(await ctx.gateway.call(`${httpsOnly.base}/x`, { https: true }), backend);
+    const overHttp = await ctx.gateway.call(`${httpsOnly.base}/x`);
+    expectGatewayError(overHttp, 404, 404, 'offered over HTTPS only');
+    const httpOnly = await ctx.servedApi({
+      endpointConfig: httpEndpoints(backend.url),
+      overrides: { transport: ['http'] },
+      operations: [open('/x')],
+    });
+    expectForwarded(await ctx.gateway.call(`${httpOnly.base}/x`), backend);
+    expectGatewayError(await ctx.gateway.call(`${httpOnly.base}/x`, { https: true }), 404, 404, 'HTTP only');
+    expect(backend.requests.length).toBe(before + 2);
+  });
+
   it('puts the version where the context has {version}', async () => {
     const templated = await ctx.servedApi({
       endpointConfig: httpEndpoints(`${backend.url}/pets-backend`),

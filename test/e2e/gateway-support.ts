@@ -324,9 +324,9 @@ export const DEFAULT_OPERATIONS = ['GET', 'POST', 'PUT', 'DELETE'].map((verb) =>
 }));
 
 /** Waits until the gateway routes the API (whatever it then answers), at most a few seconds. */
-export async function untilRouted(gateway: GatewayClient, base: string): Promise<void> {
+export async function untilRouted(gateway: GatewayClient, base: string, https = false): Promise<void> {
   await timeUntil(
-    () => gateway.call(`${base}/`),
+    () => gateway.call(`${base}/`, { https }),
     (reply) => reply.body?.code !== '404',
     5000,
   );
@@ -366,7 +366,9 @@ export async function startGatewayNode(env: Record<string, string> = {}): Promis
         await ctx.apis.move(api.id, ...PATH_TO[state]);
         const revisionId = await deploy(api.id);
         const base = invocationContext(api.context, api.version);
-        if (state !== 'CREATED') await untilRouted(gateway, base);
+        // An API offered over HTTPS only is not there over HTTP.
+        const httpsOnly = Array.isArray(api.transport) && !api.transport.includes('http');
+        if (state !== 'CREATED') await untilRouted(gateway, base, httpsOnly);
         return { id: api.id, name: api.name, version: api.version, context: api.context, base, revisionId };
       },
       redeploy: deploy,

@@ -89,6 +89,18 @@ describe('RouteTable.find', () => {
     }
   });
 
+  it('holds the transports the API lists, both when it lists none', () => {
+    const routeOf = (transport: ('http' | 'https')[] | undefined) =>
+      new RouteTable(
+        [deployedApi({ name: 'pizza', context: '/pizza', version: '1.0.0', transport })],
+        60_000,
+      ).find('localhost', '/pizza/1.0.0/menu')?.route.transports;
+    expect(routeOf(['https'])).toEqual({ http: false, https: true });
+    expect(routeOf(['http'])).toEqual({ http: true, https: false });
+    expect(routeOf(['http', 'https'])).toEqual({ http: true, https: true });
+    expect(routeOf(undefined)).toEqual({ http: true, https: true });
+  });
+
   it('an empty table finds nothing', () => {
     const table = new RouteTable([], 60_000);
     expect(table.size).toBe(0);

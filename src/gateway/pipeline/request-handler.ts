@@ -129,8 +129,9 @@ export class RequestHandler {
     const found = routes.find(routes.byHost ? hostOf(req) : '', path);
     if (!found) throw errors.noApi();
     const { route } = found;
-    x.route = route;
     const { api } = route;
+    if (!route.transports[x.protocol]) throw errors.wrongTransport(route.transports.http ? 'HTTP' : 'HTTPS');
+    x.route = route;
     if (api.lifeCycleStatus === 'BLOCKED') throw errors.apiBlocked();
     if (!SERVED.has(api.lifeCycleStatus ?? '')) throw errors.noApi();
 

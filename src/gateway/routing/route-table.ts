@@ -42,12 +42,19 @@ export interface Route {
   readonly throttleKeys: { readonly api: string; readonly backend: Readonly<Record<KeyType, string>> };
   /** How it answers cross-origin requests; undefined: it does not. */
   readonly cors: CorsPolicy | undefined;
+  /** The transports the API lists (`transport`; both when it lists none). */
+  readonly transports: Readonly<Record<'http' | 'https', boolean>>;
 }
 
 export interface RouteMatch {
   route: Route;
   /** The path after the context, starting with `/` (or empty). */
   resourcePath: string;
+}
+
+function transportsOf(api: Api): Route['transports'] {
+  const listed = api.transport ?? ['http', 'https'];
+  return { http: listed.includes('http'), https: listed.includes('https') };
 }
 
 export class RouteTable {
@@ -88,6 +95,7 @@ export class RouteTable {
         operations,
         backends: backendsOf(api, backendTimeout),
         cors: corsPolicyOf(api, defaultCors),
+        transports: transportsOf(api),
         throttleKeys: {
           api: throttleKeys.api(versionedContext, api.version),
           backend: {
