@@ -67,7 +67,11 @@ class Answer implements FetchResponse {
   }
 }
 
-export function clusterFetch(ca: string, timeoutMs = CLUSTER_TIMEOUT_MS): ClusterFetch {
+export function clusterFetch(
+  ca: string,
+  timeoutMs = CLUSTER_TIMEOUT_MS,
+  maxAnswerBytes = MAX_ANSWER_BYTES,
+): ClusterFetch {
   const agents = {
     'https:': new https.Agent({ ca, keepAlive: true, maxSockets: CONNECTIONS_PER_PEER }),
     'http:': new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS_PER_PEER }),
@@ -106,8 +110,10 @@ export function clusterFetch(ca: string, timeoutMs = CLUSTER_TIMEOUT_MS): Cluste
         response.on('data', (chunk: Buffer) => {
           silence.refresh();
           size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) {
-            request.destroy(new Error(`${target.origin} answered more than ${MAX_ANSWER_BYTES} bytes`));
+          if (size > maxAnswerBytes) {
+            // Said before the connection is cut, whose own error would only say it closed.
+            fail(new Error(`${target.origin} answered more than ${maxAnswerBytes} bytes`));
+            request.destroy();
             return;
           }
           chunks.push(chunk);

@@ -47,9 +47,13 @@ afterAll(async () => {
 /** A cluster fetch trusting `ca`, closed once `use` is done. */
 async function withFetch(
   use: (http: ClusterFetch) => Promise<void>,
-  { ca = ourCa, timeoutMs }: { ca?: string; timeoutMs?: number } = {},
+  {
+    ca = ourCa,
+    timeoutMs,
+    maxAnswerBytes,
+  }: { ca?: string; timeoutMs?: number; maxAnswerBytes?: number } = {},
 ) {
-  const http = clusterFetch(ca, timeoutMs);
+  const http = clusterFetch(ca, timeoutMs, maxAnswerBytes);
   try {
     await use(http);
   } finally {
@@ -166,6 +170,19 @@ describe('clusterFetch', () => {
         await expect(http.fetch(`${base}/`)).rejects.toThrow(/closed the connection mid-answer|aborted/);
       },
       { timeoutMs: 300 },
+    );
+  });
+
+  it('refuses an answer larger than its limit, saying so', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('x'.repeat(5000));
+    };
+    await withFetch(
+      async (http) => {
+        await expect(http.fetch(`${base}/`)).rejects.toThrow(/answered more than 1000 bytes/);
+      },
+      { maxAnswerBytes: 1000 },
     );
   });
 
