@@ -1,228 +1,110 @@
 /**
- * The Gateway as a node component: the APIs of one gateway environment on their own ports (8280 HTTP, 8243
- * HTTPS), served from memory. On start it serves the snapshot saved on disk (if any), pulls a fresh one from
- * the Publisher's internal data API, and follows events; each event-hub reconnection pulls again.
- * Its management port keeps health, Prometheus metrics (the node's /metrics, where the gateway's series are
- * added) and the backend JWT's key (/gateway/jwks).
+ * The Gateway as a node component. Its data plane (data-plane.ts: listeners, state, request path) runs in a
+ * worker thread of the node (data-plane-thread.ts); this side starts it, lends it the node's event hub, and
+ * keeps the management port's part: health, Prometheus metrics (the node's /metrics, where the thread's
+ * series are added) and the backend JWT's key (/gateway/jwks). A thread that dies is started again
+ * (thread-supervisor.ts).
  */
+import type { Worker } from 'node:worker_threads';
+import { serveHub } from '../events/thread-hub.js';
 import type { Component, ComponentDefinition, NodeContext } from '../node/component.js';
-import { AccessTokenVerifier } from '../platform/auth/access-token-verifier.js';
-import { KeyManagerClient } from '../platform/auth/key-manager-client.js';
-import { NodeTokens } from '../platform/auth/node-credentials.js';
-import { clusterFetch } from '../platform/cluster-fetch.js';
-import { HttpServers, type App } from '../platform/http-server.js';
-import type { HubEvent } from '../events/topics.js';
-import { GatewayMetrics } from './gateway-metrics.js';
-import { compileTrust } from './pipeline/caller-address.js';
-import { RequestHandler } from './pipeline/request-handler.js';
-import { RequestEvents } from './request-events.js';
-import { gatewayCorsPolicy } from './pipeline/cors.js';
-import { EventFollower } from './state/event-follower.js';
-import { RuntimeState } from './state/runtime-state.js';
-import { CountSync } from './throttling/count-sync.js';
-import { Throttling } from './throttling/throttling.js';
-import { SnapshotSource } from './state/snapshot-source.js';
-import { TokenProxy } from './token-proxy.js';
-import { BackendJwt } from './upstream/backend-jwt.js';
-import { Upstream } from './upstream/forward.js';
+import type { App } from '../platform/http-server.js';
+import { destinationOf } from '../platform/logger.js';
+import { ThreadChannel } from '../platform/thread-channel.js';
+import { ThreadMetrics } from '../platform/thread-metrics.js';
+import { ThreadSupervisor } from '../platform/thread-supervisor.js';
+import { startWorker } from '../platform/worker-thread.js';
+import type { DataPlane } from './data-plane.js';
+import type { DataPlaneThreadData, FromDataPlane, ToDataPlane } from './data-plane-messages.js';
 
-/** Between failed snapshot pulls: doubling from one second up to half a minute. */
-const RETRY_MS = { first: 1000, max: 30_000 };
-const FIRST_PULL_WAIT_MS = 5000;
-const SAVE_DELAY_MS = 1000;
-/** Events kept while a snapshot is awaited. */
-const MAX_BUFFERED = 10_000;
+interface Thread {
+  worker: Worker;
+  channel: ThreadChannel<ToDataPlane, FromDataPlane>;
+  /** Ends the thread's subscriptions at the node's hub. */
+  hub: { close(): Promise<void> };
+}
 
 async function create(context: NodeContext): Promise<Component> {
-  const { config, nodeId, hub, logger, urls, ca, tls, nodeClient, readiness } = context;
+  const { config, nodeId, hub, logger, urls, ca, tls, nodeClient, readiness, metrics } = context;
   const log = logger.child({ component: 'gateway' });
   if (!nodeClient) {
     throw new Error(
       'the gateway needs a node client (services.node_client_id / node_client_secret) to pull its state',
     );
   }
-  const keyManager = new KeyManagerClient(config.services.key_manager_url || urls.https, ca);
-  const verifier = new AccessTokenVerifier(keyManager, nodeClient);
-  const http = clusterFetch(ca);
-  const state = new RuntimeState(
-    config.gateway.environment,
-    config.gateway.backend_timeout,
-    gatewayCorsPolicy(config.gateway),
-  );
-  const source = new SnapshotSource(
-    config.services.publisher_url || urls.https,
-    config.gateway.environment,
-    http,
-    new NodeTokens(keyManager, nodeClient),
-    config.data_dir,
-  );
-  const metrics = new GatewayMetrics(context.metrics, state);
-  const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
-  const upstream = new Upstream();
-  const throttling = new Throttling(state);
-  const countSync = new CountSync(throttling, hub, nodeId, log);
-  const backendJwt = config.gateway.backend_jwt
-    ? await BackendJwt.create({
-        header: config.gateway.backend_jwt_header,
-        expiry: config.gateway.backend_jwt_expiry,
-        keyFile: config.gateway.backend_jwt_key_file,
-        dataDir: config.data_dir,
-      })
-    : undefined;
-  const handler = new RequestHandler({
-    state,
-    tokens: verifier,
-    upstream,
-    events,
-    metrics,
-    throttling,
-    backendJwt,
-    trustProxy: compileTrust(config.http.trust_proxy),
-    logger: log,
-  });
-  const tokenProxy = new TokenProxy(keyManager, (token) => verifier.forget(token), log);
-  const servers = new HttpServers({
-    host: config.http.host,
-    httpsPort: config.gateway.https_port,
-    httpPort: config.gateway.http_port,
+  const data: DataPlaneThreadData = {
+    config,
+    nodeId,
+    urls,
+    ca,
     tls,
-    headersTimeout: 10_000,
-  });
-
-  // Pulls are serialised; asking again while one runs makes one more after it.
-  let pulling: Promise<void> | undefined;
-  let again = false;
-  let buffered: HubEvent[] | undefined = [];
-  // Events applied while a pull runs are applied again over the snapshot it brings: a snapshot made before them
-  // must not undo them (a policy change pulls while subscriptions and deployments go on).
-  let replay: HubEvent[] | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const follower = new EventFollower(state, source, () => refresh(), log);
-  // What events change is saved too, a second after the last change: a restart finds it without the Publisher.
-  let saveTimer: NodeJS.Timeout | undefined;
-  const saveSoon = () => {
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => {
-      saveTimer = undefined;
-      void source
-        .save(state.toSnapshot())
-        .catch((err: unknown) => log.warn({ err, file: source.file }, 'could not save the gateway state'));
-    }, SAVE_DELAY_MS);
-    saveTimer.unref();
+    nodeClient,
+    log: { level: logger.level, bindings: logger.bindings() },
   };
-  const apply = (event: HubEvent) =>
-    follower
-      .apply(event)
-      .then(saveSoon)
-      .catch((err: unknown) => log.error({ err, type: event.type }, 'event not applied'));
-
-  const pullOnce = async (delay = RETRY_MS.first): Promise<void> => {
-    replay = [];
-    try {
-      state.load(await source.pull());
-      log.info({ apis: state.apis.size }, 'gateway state pulled from the Publisher');
-      // Events that came while the snapshot was on its way are newer than it or harmless to repeat.
-      const waiting = [...(buffered ?? []), ...replay];
-      buffered = undefined;
-      replay = undefined;
-      for (const event of waiting) await apply(event);
-    } catch (err) {
-      if (closed) return;
-      log.warn({ err, retryInMs: delay }, 'cannot pull the gateway state; serving what it has');
-      await new Promise<void>((resolve) => (retryTimer = setTimeout(resolve, delay)));
-      if (!closed) return pullOnce(Math.min(delay * 2, RETRY_MS.max));
-    }
-  };
-  const refresh = () => {
-    if (pulling) {
-      again = true;
-      return;
-    }
-    pulling = pullOnce().finally(() => {
-      pulling = undefined;
-      if (again && !closed) {
-        again = false;
-        refresh();
-      }
-    });
-  };
-
-  // Ready once its listeners answer with a state (pulled, or saved when the Publisher could not be reached).
-  let listening = false;
-  readiness.add('gatewayState', () => listening && state.snapshotAt > 0);
+  const destination = destinationOf(logger);
+  const threadMetrics = new ThreadMetrics(metrics);
   const gatewayUrls: Record<string, string> = {};
+  let publicJwk: DataPlane['publicJwk'];
+  let started: () => void = () => {};
+  const firstStart = new Promise<void>((resolve) => (started = resolve));
+
+  /** Starts a thread and its data plane; rejects (with the thread stopped) if the data plane cannot start. */
+  const launch = async (): Promise<Thread> => {
+    const worker = startWorker(import.meta.url, 'data-plane-thread', data);
+    const channel = new ThreadChannel<ToDataPlane, FromDataPlane>(worker, (err, kind) =>
+      log.error({ err, kind }, 'a message from the gateway thread was not handled'),
+    );
+    channel.on('log', (line) => void destination.write(line));
+    const thread: Thread = { worker, channel, hub: serveHub(hub, channel) };
+    worker.on('error', (err) => log.error({ err }, 'the gateway thread failed'));
+    worker.once('exit', (code) => {
+      channel.close(new Error(`the gateway thread stopped (exit code ${code})`));
+      void thread.hub
+        .close()
+        .catch((err: unknown) => log.warn({ err }, 'cannot end the thread subscriptions'));
+    });
+    try {
+      const answer = await channel.call('start', undefined);
+      Object.assign(gatewayUrls, answer.urls);
+      publicJwk = answer.publicJwk;
+      threadMetrics.serve(answer.series, () => channel.call('metrics', undefined));
+      return thread;
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    }
+  };
+  const stop = async (thread: Thread) => {
+    await thread.channel
+      .call('close', undefined)
+      .catch((err: unknown) => log.error({ err }, 'the gateway thread did not close cleanly'));
+    await thread.worker.terminate();
+    await thread.hub.close();
+  };
+  const supervisor = new ThreadSupervisor(launch, stop, log);
+
+  readiness.add('gatewayState', () => supervisor.current?.channel.call('ready', undefined) ?? false);
 
   return {
     name: 'gateway',
     register(app: App) {
       // The public key of backend JWTs, for backends to verify them (an empty set while they are off).
-      app.get('/gateway/jwks', async (_request, reply) =>
-        reply.header('cache-control', 'public, max-age=300').send({
-          keys: backendJwt ? [backendJwt.publicJwk] : [],
-        }),
-      );
+      app.get('/gateway/jwks', async (_request, reply) => {
+        await firstStart;
+        return reply
+          .header('cache-control', 'public, max-age=300')
+          .send({ keys: publicJwk ? [publicJwk] : [] });
+      });
     },
     async start() {
-      const saved = await source.load().catch((err: unknown) => {
-        log.warn({ err, file: source.file }, 'the saved gateway snapshot cannot be read');
-        return undefined;
-      });
-      if (saved) {
-        state.load(saved);
-        log.info({ apis: state.apis.size, file: source.file }, 'serving the saved gateway snapshot');
-      }
-      await verifier.followRevocations(hub, log);
-      await countSync.start();
-      await hub.subscribe('notification', (event) => {
-        // The snapshot that ends the wait holds whatever a dropped event said.
-        if (buffered) {
-          if (buffered.length < MAX_BUFFERED) buffered.push(event);
-          return;
-        }
-        // A policy event's effect is a pull; replaying it would only pull once more.
-        if (replay && replay.length < MAX_BUFFERED && !event.type.startsWith('POLICY_')) replay.push(event);
-        return apply(event);
-      });
-      hub.onReconnect(() => {
-        buffered ??= [];
-        refresh();
-      });
-      // Pull before listening: a restarted gateway must not answer from the state it saved before going down
-      // (an API redeployed meanwhile, a new subscription). The first pull usually takes milliseconds; a
-      // Publisher that is down must not hold the start, so after a while the saved state is served.
-      refresh();
-      await Promise.race([
-        pulling,
-        new Promise((resolve) => setTimeout(resolve, FIRST_PULL_WAIT_MS).unref()),
-      ]);
-      await servers.bind();
-      for (const protocol of ['http', 'https'] as const) {
-        gatewayUrls[protocol] = servers.url(protocol, config.node.hostname) as string;
-      }
-      servers.handle((req, res) => {
-        if (tokenProxy.handles(req, res)) return;
-        handler.handle(req, res, 'encrypted' in req.socket ? 'https' : 'http');
-      });
-      listening = true;
+      await supervisor.start();
+      started();
     },
     describe: () => [
       `gateway     ${gatewayUrls.https ?? ''}  ${gatewayUrls.http ?? ''} (environment ${config.gateway.environment}; metrics ${urls.http}/metrics)`,
     ],
     urls: gatewayUrls,
-    async close() {
-      closed = true;
-      clearTimeout(retryTimer);
-      if (saveTimer) {
-        clearTimeout(saveTimer);
-        await source
-          .save(state.toSnapshot())
-          .catch((err: unknown) => log.warn({ err }, 'could not save the gateway state at shutdown'));
-      }
-      await servers.close();
-      await Promise.all([events.close(), countSync.close()]);
-      await Promise.all([upstream.close(), keyManager.close(), http.close()]);
-    },
+    close: () => supervisor.close(),
   };
 }
 

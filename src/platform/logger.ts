@@ -46,3 +46,18 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     destination,
   );
 }
+
+/** Where a logger writes: a worker thread's logger sends its lines there too (see `threadLogger`). */
+export function destinationOf(logger: Logger): DestinationStream {
+  return (logger as unknown as Record<symbol, DestinationStream>)[
+    pino.symbols.streamSym
+  ] as DestinationStream;
+}
+
+/**
+ * A worker thread's logger: as redacted as the node's, at its level and with its bindings, each line handed
+ * to `write` (which sends it to the node's destination).
+ */
+export function threadLogger(level: string, bindings: pino.Bindings, write: (line: string) => void): Logger {
+  return createLogger(level, { write }).child(bindings);
+}
