@@ -93,13 +93,17 @@ export function serveHub(
   let closed = false;
   channel.on('publish', ({ topic, event }) => hub.publish(topic, event));
   channel.on('subscribe', async ({ subscription, topic, options }) => {
+    if (closed) throw new Error('Cannot subscribe: the event hub is no longer served to this thread');
     const subscribed = hub.subscribe(
       topic,
       (event) => channel.call('event', { subscription, event }),
       options,
     );
     subscriptions.set(subscription, subscribed);
-    await subscribed;
+    await subscribed.catch((err: unknown) => {
+      subscriptions.delete(subscription);
+      throw err;
+    });
   });
   channel.on('unsubscribe', async ({ subscription }) => {
     const subscribed = subscriptions.get(subscription);

@@ -70,6 +70,9 @@ describe('ThreadHub', () => {
     await hub.publish('notification', event());
     await vi.waitFor(() => expect(after).toHaveBeenCalledOnce());
     expect(received).toHaveLength(1);
+    await expect(threadHub.subscribe('notification', () => undefined)).rejects.toThrow(
+      'Cannot subscribe: the event hub is no longer served to this thread',
+    );
   });
 
   it("rejects a publish the node's hub refuses, with its reason", async () => {
