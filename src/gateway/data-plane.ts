@@ -227,6 +227,7 @@ export async function createDataPlane(context: DataPlaneContext): Promise<DataPl
       await servers.close();
       await Promise.all([events.close(), countSync.close()]);
       await Promise.all([upstream.close(), keyManager.close(), http.close()]);
+      metrics.close();
     },
   };
 }

@@ -4,6 +4,7 @@
  * (requests by API and status class, latency histogram by API) are counted in plain numbers on the hot path
  * and turned into prom-client's series only when scraped: prom-client hashes the labels on every call.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -101,6 +102,8 @@ export class GatewayMetrics {
   readonly droppedEvents: Counter;
   readonly snapshotAge: Gauge;
   readonly deployedApis: Gauge;
+  readonly eventLoopLag: Gauge<'stat'>;
+  readonly #eventLoopDelay: IntervalHistogram;
 
   constructor(registry: Registry, state: GatewayStateFigures) {
     this.requests = new RequestCounter(registry, this.#counts);
@@ -132,6 +135,28 @@ export class GatewayMetrics {
         this.set(state.apis.size);
       },
     });
+    // The node's own event-loop figures are its main thread's; the gateway's thread has a loop of its own.
+    const delay = monitorEventLoopDelay();
+    delay.enable();
+    this.#eventLoopDelay = delay;
+    this.eventLoopLag = new Gauge({
+      name: 'portcullis_gateway_eventloop_lag_seconds',
+      help: "Delays of the gateway thread's event loop since the last scrape: median, 99th percentile, longest.",
+      labelNames: ['stat'] as const,
+      registers: [registry],
+      collect() {
+        const seconds = (nanoseconds: number) => (delay.count > 0 ? nanoseconds / 1e9 : 0);
+        this.set({ stat: 'p50' }, seconds(delay.percentile(50)));
+        this.set({ stat: 'p99' }, seconds(delay.percentile(99)));
+        this.set({ stat: 'max' }, seconds(delay.max));
+        delay.reset();
+      },
+    });
+  }
+
+  /** Stops watching the event loop. */
+  close(): void {
+    this.#eventLoopDelay.disable();
   }
 
   /** Counts one answered request of an API (by status class) and its duration. */

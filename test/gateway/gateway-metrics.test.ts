@@ -71,4 +71,21 @@ describe('gateway metrics', () => {
     expect(valueOf(text, 'portcullis_gateway_snapshot_age_seconds')).toBeGreaterThanOrEqual(3);
     expect(valueOf(text, 'portcullis_gateway_deployed_apis')).toBe(4);
   });
+  it("reports its thread's event-loop delays since the last scrape", async () => {
+    const { registry, metrics } = gatewayMetrics();
+    const stat = (text: string, name: string) =>
+      valueOf(text, `portcullis_gateway_eventloop_lag_seconds{stat="${name}"}`) as number;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const busyUntil = Date.now() + 80;
+    while (Date.now() < busyUntil) {
+      // The loop is held for 80 ms.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const held = await registry.metrics();
+    expect(stat(held, 'max')).toBeGreaterThanOrEqual(0.07);
+    expect(stat(held, 'p50')).toBeLessThanOrEqual(stat(held, 'p99'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(stat(await registry.metrics(), 'max')).toBeLessThan(0.07);
+    metrics.close();
+  });
 });
