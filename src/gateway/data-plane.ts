@@ -102,6 +102,7 @@ export async function createDataPlane(context: DataPlaneContext): Promise<DataPl
     host: config.http.host,
     httpsPort: config.gateway.https_port,
     httpPort: config.gateway.http_port,
+    portSection: 'gateway',
     tls,
     headersTimeout: 10_000,
   });

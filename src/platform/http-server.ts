@@ -23,6 +23,8 @@ export interface HttpOptions {
   host: string;
   httpsPort: number;
   httpPort: number;
+  /** The configuration section of the ports, named when one is taken (default `http`: http.https_port…). */
+  portSection?: string;
   bodyLimit: number;
   tls: { cert: string; key: string };
   logger: Logger;
@@ -111,7 +113,7 @@ export class HttpServers {
       const bound = await listen(server, this.options.host, port).catch((err: NodeJS.ErrnoException) => {
         throw new Error(
           err.code === 'EADDRINUSE'
-            ? `port ${port} (${protocol}) is already in use: stop the other process or set http.${protocol}_port`
+            ? `port ${port} (${protocol}) is already in use: stop the other process or set ${this.options.portSection ?? 'http'}.${protocol}_port`
             : `cannot listen on ${this.options.host}:${port} (${protocol}): ${err.message}`,
         );
       });

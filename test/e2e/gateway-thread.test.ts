@@ -3,6 +3,7 @@
  * busy, and what it logs reaches the node's log.
  */
 import { once } from 'node:events';
+import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../support/node.js';
@@ -55,5 +56,19 @@ describe('the gateway thread', () => {
     const lines = node.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     const pulled = lines.find((l) => l.msg === 'gateway state pulled from the Publisher');
     expect(pulled).toMatchObject({ component: 'gateway', pid: process.pid, level: 30 });
+  });
+
+  it('fails the start of its node, naming the setting, when its port is taken', async () => {
+    const taken = net.createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      await expect(startTestNode({ env: { PORTCULLIS_GATEWAY__HTTP_PORT: String(port) } })).rejects.toThrow(
+        `port ${port} (http) is already in use: stop the other process or set gateway.http_port`,
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
