@@ -56,7 +56,11 @@ async function create(context: NodeContext): Promise<Component> {
     );
     channel.on('log', (line) => void destination.write(line));
     const thread: Thread = { worker, channel, hub: serveHub(hub, channel) };
-    worker.on('error', (err) => log.error({ err }, 'the gateway thread failed'));
+    worker.on('error', (err) => {
+      log.error({ err }, 'the gateway thread failed');
+      // A start still waiting fails with the reason, not only with the exit that follows.
+      channel.close(err);
+    });
     worker.once('exit', (code) => {
       channel.close(new Error(`the gateway thread stopped (exit code ${code})`));
       void thread.hub
