@@ -17,6 +17,10 @@ import { startWorker } from '../platform/worker-thread.js';
 import type { DataPlane } from './data-plane.js';
 import type { DataPlaneThreadData, FromDataPlane, ToDataPlane } from './data-plane-messages.js';
 
+/** How long the node waits for its gateway thread to answer a readiness check or a scrape, and to close. */
+const ANSWER_MS = 2000;
+const CLOSE_MS = 10_000;
+
 interface Thread {
   worker: Worker;
   channel: ThreadChannel<ToDataPlane, FromDataPlane>;
@@ -71,7 +75,7 @@ async function create(context: NodeContext): Promise<Component> {
       const answer = await channel.call('start', undefined);
       Object.assign(gatewayUrls, answer.urls);
       publicJwk = answer.publicJwk;
-      threadMetrics.serve(answer.series, () => channel.call('metrics', undefined));
+      threadMetrics.serve(answer.series, () => channel.call('metrics', undefined, ANSWER_MS));
       return thread;
     } catch (err) {
       await worker.terminate();
@@ -80,14 +84,17 @@ async function create(context: NodeContext): Promise<Component> {
   };
   const stop = async (thread: Thread) => {
     await thread.channel
-      .call('close', undefined)
+      .call('close', undefined, CLOSE_MS)
       .catch((err: unknown) => log.error({ err }, 'the gateway thread did not close cleanly'));
     await thread.worker.terminate();
     await thread.hub.close();
   };
   const supervisor = new ThreadSupervisor(launch, stop, log);
 
-  readiness.add('gatewayState', () => supervisor.current?.channel.call('ready', undefined) ?? false);
+  readiness.add(
+    'gatewayState',
+    () => supervisor.current?.channel.call('ready', undefined, ANSWER_MS) ?? false,
+  );
 
   return {
     name: 'gateway',

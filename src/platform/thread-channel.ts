@@ -46,11 +46,32 @@ export class ThreadChannel<Send extends Protocol, Receive extends Protocol> {
     if (!this.#closed) this.port.postMessage({ kind, body } satisfies Envelope);
   }
 
-  call<K extends keyof Send & string>(kind: K, body: Send[K]['body']): Promise<Send[K]['answer']> {
+  /** Asks the other side; with `timeoutMs`, a call not answered by then fails (a thread that is stuck). */
+  call<K extends keyof Send & string>(
+    kind: K,
+    body: Send[K]['body'],
+    timeoutMs?: number,
+  ): Promise<Send[K]['answer']> {
     if (this.#closed) return Promise.reject(this.#closed);
     const call = ++this.#lastCall;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(call, { resolve: resolve as (answer: unknown) => void, reject });
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#waiting.delete(call);
+              reject(new Error(`no answer to "${kind}" within ${timeoutMs} ms`));
+            }, timeoutMs);
+      const settled =
+        <T>(settle: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          settle(value);
+        };
+      this.#waiting.set(call, {
+        resolve: settled(resolve as (answer: unknown) => void),
+        reject: settled(reject),
+      });
       this.port.postMessage({ kind, body, call } satisfies Envelope);
     });
   }

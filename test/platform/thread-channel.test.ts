@@ -73,4 +73,14 @@ describe('ThreadChannel', () => {
     await expect(waiting).rejects.toThrow('the thread stopped');
     await expect(asking.call('add', { a: 1, b: 1 })).rejects.toThrow('the thread stopped');
   });
+
+  it('fails a call not answered in time, and takes no late answer for it', async () => {
+    const { asking, answering } = pair();
+    let answer: (n: number) => void = () => {};
+    answering.on('add', () => new Promise<number>((resolve) => (answer = resolve)));
+    await expect(asking.call('add', { a: 1, b: 1 }, 50)).rejects.toThrow('no answer to "add" within 50 ms');
+    answer(2);
+    answering.on('add', ({ a, b }) => a + b);
+    await expect(asking.call('add', { a: 2, b: 3 }, 1000)).resolves.toBe(5);
+  });
 });
