@@ -16,6 +16,8 @@ import { ThreadSupervisor } from '../platform/thread-supervisor.js';
 import { startWorker } from '../platform/worker-thread.js';
 import type { DataPlane } from './data-plane.js';
 import type { DataPlaneThreadData, FromDataPlane, ToDataPlane } from './data-plane-messages.js';
+import { decodeRequestBatch } from './request-batch-codec.js';
+import { publishRequestBatch } from './request-events.js';
 
 /** How long the node waits for its gateway thread to answer a readiness check or a scrape, and to close. */
 const ANSWER_MS = 2000;
@@ -46,6 +48,7 @@ async function create(context: NodeContext): Promise<Component> {
     log: { level: logger.level, bindings: logger.bindings() },
   };
   const destination = destinationOf(logger);
+  const publishRequests = publishRequestBatch(hub);
   const threadMetrics = new ThreadMetrics(metrics);
   const gatewayUrls: Record<string, string> = {};
   let publicJwk: DataPlane['publicJwk'];
@@ -59,6 +62,7 @@ async function create(context: NodeContext): Promise<Component> {
       log.error({ err, kind }, 'a message from the gateway thread was not handled'),
     );
     channel.on('log', (line) => void destination.write(line));
+    channel.on('requests', (batch) => publishRequests(decodeRequestBatch(batch)));
     const thread: Thread = { worker, channel, hub: serveHub(hub, channel) };
     worker.on('error', (err) => {
       log.error({ err }, 'the gateway thread failed');

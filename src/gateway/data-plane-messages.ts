@@ -4,6 +4,7 @@ import type { HubDeliveries, HubRequests } from '../events/thread-hub.js';
 import type { NodeCredentials } from '../platform/auth/node-credentials.js';
 import type { ThreadMetricValues } from '../platform/thread-metrics.js';
 import type { DataPlane } from './data-plane.js';
+import type { RequestBatchWire } from './request-batch-codec.js';
 
 /** Everything the data plane's thread starts from: cloned into it. */
 export interface DataPlaneThreadData {
@@ -31,4 +32,6 @@ export type ToDataPlane = HubDeliveries & {
 export type FromDataPlane = HubRequests & {
   /** A log line, for the node's destination. */
   log: { body: string; answer: void };
+  /** Request events, for the node to publish on `requests`; answered once the hub has them. */
+  requests: { body: RequestBatchWire; answer: void };
 };

@@ -16,6 +16,7 @@ import { keepNextTickFast } from '../platform/next-tick-shape.js';
 import { ThreadChannel } from '../platform/thread-channel.js';
 import { createDataPlane, type DataPlane } from './data-plane.js';
 import type { DataPlaneThreadData, FromDataPlane, ToDataPlane } from './data-plane-messages.js';
+import { encodeRequestBatch } from './request-batch-codec.js';
 
 if (!parentPort) throw new Error('data-plane-thread runs in a worker thread');
 const data = workerData as DataPlaneThreadData;
@@ -29,7 +30,13 @@ let plane: DataPlane | undefined;
 
 channel.on('start', async () => {
   void keepNextTickFast();
-  plane = await createDataPlane({ ...data, hub, logger, metrics: registry });
+  plane = await createDataPlane({
+    ...data,
+    hub,
+    logger,
+    metrics: registry,
+    publishRequests: (events) => channel.call('requests', encodeRequestBatch(events)),
+  });
   await plane.start();
   return { urls: plane.urls, publicJwk: plane.publicJwk, series: await registry.getMetricsAsJSON() };
 });

@@ -16,7 +16,7 @@ import type { HubEvent } from '../events/topics.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { compileTrust } from './pipeline/caller-address.js';
 import { RequestHandler } from './pipeline/request-handler.js';
-import { RequestEvents } from './request-events.js';
+import { RequestEvents, type PublishRequestBatch } from './request-events.js';
 import { gatewayCorsPolicy } from './pipeline/cors.js';
 import { EventFollower } from './state/event-follower.js';
 import { RuntimeState } from './state/runtime-state.js';
@@ -42,6 +42,8 @@ export interface DataPlaneContext extends Pick<
   nodeClient: NodeCredentials;
   /** The thread's own registry; the node serves its series at /metrics. */
   metrics: Registry;
+  /** Request events go to the node's thread, which publishes them. */
+  publishRequests: PublishRequestBatch;
 }
 
 export interface DataPlane {
@@ -74,7 +76,7 @@ export async function createDataPlane(context: DataPlaneContext): Promise<DataPl
     config.data_dir,
   );
   const metrics = new GatewayMetrics(context.metrics, state);
-  const events = new RequestEvents(hub, log, (count) => metrics.droppedEvents.inc(count));
+  const events = new RequestEvents(context.publishRequests, log, (count) => metrics.droppedEvents.inc(count));
   const upstream = new Upstream();
   const throttling = new Throttling(state);
   const countSync = new CountSync(throttling, hub, nodeId, log);

@@ -1,7 +1,8 @@
 /**
  * One event per request, for the Traffic Manager and analytics, published on `requests` in batches off the
- * request path: a bounded queue flushed every 200 ms or at 100 events. A full queue or a failed publish drops
- * events and counts them; it never blocks or fails a request.
+ * request path: a bounded queue flushed every 200 ms or at 250 events. A full queue or a failed publish drops
+ * events and counts them; it never blocks or fails a request. In the data-plane thread a batch goes to the
+ * node's thread (request-batch-codec.ts), which publishes it (`publishRequestBatch`).
  */
 import type { EventHub } from '../events/hub.js';
 import { REQUEST_BATCH, type RequestEvent } from '../events/request-event.js';
@@ -9,18 +10,32 @@ import { newEvent } from '../events/topics.js';
 import type { Logger } from '../platform/logger.js';
 
 const MAX_QUEUED = 10_000;
-/** Events per REQUEST_BATCH: small enough that serialising one batch never stalls requests noticeably. */
-export const REQUEST_BATCH_SIZE = 100;
+/**
+ * Events per REQUEST_BATCH. Every batch costs the node's thread a message, an event and a dispatch: at 100 per
+ * batch its thread spent 3.7–4.0 µs per request under load, at 250 2.9. Encoding a batch in the data-plane
+ * thread takes 0.2–0.5 µs per event, so a batch holds the request path up for 0.1 ms at most.
+ */
+export const REQUEST_BATCH_SIZE = 250;
 const FLUSH_MS = 200;
+
+/** Publishes a batch, as one REQUEST_BATCH event on `requests`; rejects when the hub refuses it. */
+export type PublishRequestBatch = (events: RequestEvent[]) => Promise<void>;
+
+export const publishRequestBatch =
+  (hub: EventHub): PublishRequestBatch =>
+  (events) =>
+    hub.publish('requests', newEvent(REQUEST_BATCH, { events }));
 
 export class RequestEvents {
   #queue: RequestEvent[] = [];
   #dropped = 0;
   readonly #timer: NodeJS.Timeout;
   #flushing: Promise<void> | undefined;
+  /** Events queued when flush() was last called that are still to go, in a batch of whatever size. */
+  #owed = 0;
 
   constructor(
-    private readonly hub: EventHub,
+    private readonly publish: PublishRequestBatch,
     private readonly logger: Logger,
     private readonly onDrop: (count: number) => void,
   ) {
@@ -38,25 +53,36 @@ export class RequestEvents {
       return;
     }
     this.#queue.push(event);
-    if (this.#queue.length >= REQUEST_BATCH_SIZE) void this.flush();
+    // A full batch goes at once; the rest waits for the timer. Under load, sending whatever had come in
+    // while the last batch was on its way would mean batches of an event or two, each paying the whole
+    // per-batch cost (a message between threads, an event id, a dispatch).
+    if (this.#queue.length >= REQUEST_BATCH_SIZE) void this.#startFlush();
   }
 
-  /** Publishes what is queued, in batches; one flush at a time. */
+  /** Publishes everything queued now, in batches (and full batches queued meanwhile); one flush at a time. */
   flush(): Promise<void> {
-    this.#flushing ??= this.#publish().finally(() => (this.#flushing = undefined));
-    return this.#flushing;
+    this.#owed = this.#queue.length;
+    return this.#startFlush();
   }
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    await this.flush();
+    // A flush that was ending when called may leave events; each round sends or drops at least one batch.
+    do await this.flush();
+    while (this.#queue.length > 0);
   }
 
-  async #publish(): Promise<void> {
-    while (this.#queue.length > 0) {
+  #startFlush(): Promise<void> {
+    this.#flushing ??= this.#publishQueued().finally(() => (this.#flushing = undefined));
+    return this.#flushing;
+  }
+
+  async #publishQueued(): Promise<void> {
+    while (this.#queue.length >= REQUEST_BATCH_SIZE || (this.#owed > 0 && this.#queue.length > 0)) {
       const batch = this.#queue.splice(0, REQUEST_BATCH_SIZE);
+      this.#owed = Math.max(0, this.#owed - batch.length);
       try {
-        await this.hub.publish('requests', newEvent(REQUEST_BATCH, { events: batch }));
+        await this.publish(batch);
       } catch (err) {
         this.#drop(batch.length);
         this.logger.warn({ err, dropped: batch.length }, 'could not publish request events; dropped');

@@ -1,13 +1,14 @@
 /**
- * Request events, with a fake hub: published on `requests` as REQUEST_BATCH events of at most 100, every
- * 200 ms or as soon as 100 are queued, one flush at a time; a full queue (10,000) or a failed publish drops
- * events and counts them, never blocking or failing the caller.
+ * Request events, with a fake hub: published on `requests` as REQUEST_BATCH events of at most
+ * REQUEST_BATCH_SIZE, every 200 ms or as soon as a batch is full (and only full batches between the timer's
+ * ticks), one flush at a time; a full queue (10,000) or a failed publish drops events and counts them, never
+ * blocking or failing the caller.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventHandler, EventHub, Subscription } from '../../src/events/hub.js';
 import type { EventTopic, HubEvent } from '../../src/events/topics.js';
 import { REQUEST_BATCH, type RequestEvent } from '../../src/events/request-event.js';
-import { REQUEST_BATCH_SIZE, RequestEvents } from '../../src/gateway/request-events.js';
+import { publishRequestBatch, REQUEST_BATCH_SIZE, RequestEvents } from '../../src/gateway/request-events.js';
 import { deferred, flushPromises, silentLogger, type Deferred } from './fixtures.js';
 
 class FakeHub implements EventHub {
@@ -75,7 +76,7 @@ const useFakeIntervals = () => vi.useFakeTimers({ toFake: ['setInterval', 'clear
 const open: RequestEvents[] = [];
 function eventsOn(hub: FakeHub) {
   const drops: number[] = [];
-  const events = new RequestEvents(hub, silentLogger(), (count) => drops.push(count));
+  const events = new RequestEvents(publishRequestBatch(hub), silentLogger(), (count) => drops.push(count));
   open.push(events);
   return { events, drops };
 }
@@ -126,17 +127,38 @@ describe('RequestEvents', () => {
     expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE]);
   });
 
-  it('splits a large queue into batches of 100 and keeps the order', async () => {
+  it('sends only full batches between timer ticks, however fast events come', async () => {
+    useFakeIntervals();
     const hub = new FakeHub();
     hub.holding = [];
     const { events } = eventsOn(hub);
-    const pushed = Array.from({ length: 234 }, () => requestEvent());
+    for (let i = 0; i < REQUEST_BATCH_SIZE + 5; i++) events.push(requestEvent());
+    await flushPromises();
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE]);
+    hub.holding.splice(0).forEach((hold) => hold.resolve());
+    hub.holding = undefined;
+    await flushPromises();
+    // The five queued while the first batch was on its way wait for the timer, not for nothing.
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE]);
+    for (let i = 0; i < REQUEST_BATCH_SIZE - 5; i++) events.push(requestEvent());
+    await flushPromises();
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE, REQUEST_BATCH_SIZE]);
+    events.push(requestEvent());
+    await vi.advanceTimersByTimeAsync(200);
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE, REQUEST_BATCH_SIZE, 1]);
+  });
+
+  it('splits a large queue into full batches and keeps the order', async () => {
+    const hub = new FakeHub();
+    hub.holding = [];
+    const { events } = eventsOn(hub);
+    const pushed = Array.from({ length: 2 * REQUEST_BATCH_SIZE + 34 }, () => requestEvent());
     for (const event of pushed) events.push(event);
     await flushPromises();
-    // The first 100 went out as soon as they were queued; the flush waits for the hub before the rest.
-    expect(hub.batchSizes()).toEqual([100]);
+    // The first batch went out as soon as it was full; the flush waits for the hub before the rest.
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE]);
     await releaseAll(hub, events.flush());
-    expect(hub.batchSizes()).toEqual([100, 100, 34]);
+    expect(hub.batchSizes()).toEqual([REQUEST_BATCH_SIZE, REQUEST_BATCH_SIZE, 34]);
     expect(hub.events().map((e) => e.timestamp)).toEqual(pushed.map((e) => e.timestamp));
   });
 
@@ -184,6 +206,20 @@ describe('RequestEvents', () => {
     await events.flush();
     expect(hub.published.at(-1)?.event.payload).toEqual({ events: [later] });
     expect(events.dropped).toBe(3);
+  });
+
+  it('close publishes what was queued while a flush was ending', async () => {
+    const hub = new FakeHub();
+    hub.holding = [];
+    const { events } = eventsOn(hub);
+    events.push(requestEvent());
+    const flushing = events.flush();
+    await flushPromises();
+    events.push(requestEvent({ status: 503 }));
+    hub.holding.splice(0).forEach((hold) => hold.resolve());
+    hub.holding = undefined;
+    await Promise.all([flushing, events.close()]);
+    expect(hub.batchSizes()).toEqual([1, 1]);
   });
 
   it('close publishes what is left and stops the timer', async () => {
