@@ -67,7 +67,8 @@ export class RequestEvents {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    // A flush that was ending when called may leave events; each round sends or drops at least one batch.
+    // A flush that was ending when called may leave events; the next round's own flush sends or drops at
+    // least one batch, so this ends.
     do await this.flush();
     while (this.#queue.length > 0);
   }
